@@ -1,0 +1,25 @@
+// Colour conversion and illumination flattening.
+#pragma once
+
+#include <opencv2/core.hpp>
+
+namespace scarmap {
+
+/// sRGB (8-bit BGR) -> CIELAB (D65, 2 deg observer) in float: the sRGB transfer curve is
+/// linearised first; L* in 0..100, a*, b* unscaled. Returns CV_32FC3.
+cv::Mat BgrToLab(const cv::Mat& bgr);
+
+/// One sRGB colour (0..255 each, B,G,R order) to CIELAB.
+cv::Vec3d BgrToLab(const cv::Vec3d& bgr);
+
+struct FlattenOptions {
+  double sigma_mm = 8.0;  ///< scale of the illumination estimate (much larger than any dot)
+  void Check() const;
+};
+
+/// Removes slow illumination changes from the L* channel: returns L* with the local background
+/// level (robust large-scale estimate inside `mask`) moved to its median. CV_32F.
+cv::Mat FlattenLightness(const FlattenOptions& options, const cv::Mat& lab, const cv::Mat& mask,
+                         double px_per_mm);
+
+}  // namespace scarmap

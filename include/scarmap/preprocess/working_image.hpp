@@ -1,0 +1,41 @@
+// The normalised working image: every detector runs at a fixed px/mm so that parameters in mm
+// translate to the same pixel sizes whatever the camera, and a 48 MP photo costs about what a
+// 2 MP one does.
+#pragma once
+
+#include <opencv2/core.hpp>
+
+namespace scarmap {
+
+struct WorkingScaleOptions {
+  double target_px_per_mm = 12.0;        ///< working resolution when the scale is known
+  double assumed_px_per_mm = 12.0;       ///< assumed working px/mm when no scale is known
+  double max_working_megapixels = 4.0;   ///< cap without a scale (resolution-based default)
+  void Check() const;                    ///< throws scarmap::Error naming a bad field
+};
+
+/// Working-scale image and the mapping back to the original (upright) image.
+/// Pixel centres map as x_orig = (x_work + 0.5) / scale - 0.5.
+struct WorkingImage {
+  cv::Mat bgr;               ///< CV_8UC3 at working scale
+  cv::Mat lab;               ///< CV_32FC3 CIELAB (D65), L* 0..100 (filled by ComputeLab)
+  cv::Mat scalp_mask;        ///< CV_8U, 255 = scalp skin (filled by the scalp stage)
+  double scale = 1.0;        ///< working px per original px (<= 1: never upsampled)
+  double px_per_mm = 12.0;   ///< working px per mm (assumed when !scale_known)
+  bool scale_known = false;
+
+  cv::Point2d ToOriginal(cv::Point2d p) const {
+    return {(p.x + 0.5) / scale - 0.5, (p.y + 0.5) / scale - 0.5};
+  }
+  double LengthToOriginal(double len_px) const { return len_px / scale; }
+  double AreaToOriginal(double area_px) const { return area_px / (scale * scale); }
+  double MmToPx(double mm) const { return mm * px_per_mm; }
+  double PxToMm(double px) const { return px / px_per_mm; }
+};
+
+/// Resizes `upright_bgr` (CV_8UC3, original pixels) to the working scale. `original_px_per_mm`
+/// <= 0 means unknown. Throws scarmap::Error on an empty image.
+WorkingImage MakeWorkingImage(const WorkingScaleOptions& options, const cv::Mat& upright_bgr,
+                              double original_px_per_mm);
+
+}  // namespace scarmap
