@@ -15,6 +15,7 @@
 
 #include "scarmap/core/measures.hpp"
 #include "scarmap/core/status.hpp"
+#include "scarmap/smp/smp_plan.hpp"
 
 namespace scarmap {
 
@@ -101,30 +102,6 @@ struct Summary {
   std::optional<double> scar_area_mm2;
   double fut_total_length_px = 0.0;
   double scar_area_px = 0.0;
-};
-
-/// SMP coverage plan for one scar (see smp/ for how it is derived).
-struct SmpScarPlan {
-  int scar_id = 0;
-  std::optional<double> treatment_area_mm2;      ///< scar + feathering margin
-  std::vector<cv::Point2d> treatment_polygon_px;
-  std::optional<double> target_density_per_cm2;  ///< follicle density of the skin around it
-  std::optional<std::array<double, 2>> impressions;  ///< [low, high]
-  double visibility = 0.0;                       ///< 0..1, higher = more visible
-};
-
-struct SmpPlan {
-  bool planned = false;                 ///< false when referred or not computable
-  double margin_mm = 5.0;
-  std::optional<double> treatment_area_mm2;
-  std::optional<double> target_density_per_cm2;
-  std::optional<std::array<double, 2>> impressions;  ///< [low, high]
-  std::array<int, 2> sessions{0, 0};                ///< [low, high]
-  std::vector<std::string> session_reasons;
-  std::string shade_hint;
-  std::vector<std::string> referral_reasons;  ///< non-empty = refer, do not plan
-  std::vector<SmpScarPlan> scars;
-  std::vector<int> most_visible;  ///< scar ids, most visible first
 };
 
 /// How the image was processed (for reproducibility; not part of the stable contract).
