@@ -1,0 +1,64 @@
+// Physical scale from a printed ArUco marker of known size in the photo, and printable marker
+// sheets. Detection uses OpenCV's aruco module (Garrido-Jurado et al., "Automatic generation and
+// detection of highly reliable fiducial markers under occlusion", Pattern Recognition 2014) on a
+// downscaled copy, then refines the four corners to sub-pixel accuracy on the full-resolution
+// image (cv::cornerSubPix).
+//
+// Coordinates: pixels of the upright image, origin top-left, x right, y down.
+#pragma once
+
+#include <array>
+#include <string>
+
+#include <opencv2/core.hpp>
+
+namespace scarmap {
+
+struct MarkerOptions {
+  std::string dictionary = "DICT_4X4_50";  ///< any cv::aruco predefined dictionary name
+  double side_mm = 10.0;                   ///< printed side of the black square
+  double max_detect_megapixels = 3.0;      ///< detection runs on a copy at most this large
+  double tilt_warn_deg = 25.0;             ///< marker plane tilt above which a warning is due
+  void Check() const;                      ///< throws scarmap::Error naming a bad field
+};
+
+/// A found marker and the scale it gives.
+struct MarkerDetection {
+  bool found = false;
+  int marker_id = -1;
+  int markers_found = 0;                   ///< how many markers of the dictionary were seen
+  std::array<cv::Point2d, 4> corners_px{}; ///< sub-pixel, clockwise from the marker's top-left
+  cv::Point2d center_px;
+  /// px per mm: the largest stretch of the marker-to-image mapping at its centre (the direction
+  /// its tilt does not foreshorten), from the homography of the four corners.
+  double px_per_mm = 0.0;
+  double uncertainty_rel = 0.0;  ///< relative 1-sigma: corner precision + perspective spread
+  double tilt_deg = 0.0;         ///< tilt of the marker plane against the image plane
+  double side_spread_rel = 0.0;  ///< (max - min) / mean of the four side lengths
+};
+
+/// Finds the best marker (largest) of `options.dictionary` in an 8-bit BGR or grey image.
+/// Returns found = false when there is none. Throws scarmap::Error on an empty image.
+MarkerDetection DetectMarker(const MarkerOptions& options, const cv::Mat& image);
+
+/// The cv::aruco predefined dictionary id for a name such as "DICT_4X4_50"; throws Error.
+int ArucoDictionaryId(const std::string& name);
+
+struct MarkerSheetOptions {
+  std::string dictionary = "DICT_4X4_50";
+  int marker_id = 0;
+  double side_mm = 10.0;      ///< printed side of the marker's black square
+  double dpi = 600.0;         ///< raster output resolution
+  int copies = 6;             ///< stickers on the sheet
+  double ruler_mm = 50.0;     ///< length of the print-scale check line
+  void Check() const;
+};
+
+/// A printable sticker sheet as an 8-bit grey image at `dpi`: marker copies with a white quiet
+/// zone, and a ruler line with mm ticks to check that the printer kept the scale.
+cv::Mat RenderMarkerSheetPng(const MarkerSheetOptions& options);
+
+/// The same sheet as SVG with physical units (mm), exact at any printer resolution.
+std::string RenderMarkerSheetSvg(const MarkerSheetOptions& options);
+
+}  // namespace scarmap
