@@ -1,14 +1,189 @@
-// PLACEHOLDER: replaced by the issue that implements `scarmap analyze`.
+// `scarmap analyze`: photos in, one JSON report per photo out.
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <fstream>
 #include <iostream>
+#include <memory>
+#include <sstream>
+#include <thread>
+
+#include <nlohmann/json.hpp>
 
 #include "cli/commands.hpp"
+#include "scarmap/pipeline/batch.hpp"
 
 namespace scarmap::cli {
+namespace {
+
+struct AnalyzeArgs {
+  std::vector<std::string> inputs;
+  std::string out;
+  double px_per_mm = 0.0;
+  bool masks = false;
+  bool overlays = false;
+  int jobs = 0;
+  bool recursive = false;
+  bool resume = false;
+  std::string config;
+  double max_megapixels = 100.0;
+  double margin_mm = 5.0;
+  double marker_mm = 10.0;
+  std::string marker_dict = "DICT_4X4_50";
+  bool no_marker = false;
+  bool quiet = false;
+  bool verbose = false;
+};
+
+// --config FILE.json: keys are the long flag names; flags on the command line win.
+void ApplyConfig(const std::string& path, CLI::App* cmd, AnalyzeArgs& a) {
+  std::ifstream in(path);
+  if (!in) throw CLI::ValidationError("--config", "cannot read " + path);
+  nlohmann::json j;
+  try {
+    in >> j;
+  } catch (const std::exception& e) {
+    throw CLI::ValidationError("--config", path + " is not valid JSON");
+  }
+  if (!j.is_object()) throw CLI::ValidationError("--config", path + " must hold a JSON object");
+  for (auto& [key, value] : j.items()) {
+    CLI::Option* opt = nullptr;
+    try {
+      opt = cmd->get_option("--" + key);
+    } catch (const CLI::OptionNotFound&) {
+      throw CLI::ValidationError("--config", "unknown setting \"" + key + "\" in " + path);
+    }
+    if (opt->count() > 0) continue;  // given on the command line
+    try {
+      if (key == "px-per-mm") a.px_per_mm = value.get<double>();
+      else if (key == "masks") a.masks = value.get<bool>();
+      else if (key == "overlays") a.overlays = value.get<bool>();
+      else if (key == "jobs") a.jobs = value.get<int>();
+      else if (key == "recursive") a.recursive = value.get<bool>();
+      else if (key == "resume") a.resume = value.get<bool>();
+      else if (key == "max-megapixels") a.max_megapixels = value.get<double>();
+      else if (key == "margin-mm") a.margin_mm = value.get<double>();
+      else if (key == "marker-mm") a.marker_mm = value.get<double>();
+      else if (key == "marker-dict") a.marker_dict = value.get<std::string>();
+      else if (key == "no-marker") a.no_marker = value.get<bool>();
+      else if (key == "quiet") a.quiet = value.get<bool>();
+      else if (key == "verbose") a.verbose = value.get<bool>();
+      else throw CLI::ValidationError("--config", "setting \"" + key + "\" cannot be set from a file");
+    } catch (const nlohmann::json::exception&) {
+      throw CLI::ValidationError("--config", "setting \"" + key + "\" has the wrong type");
+    }
+  }
+}
+
+}  // namespace
+
 CommandRunner AddAnalyzeCommand(CLI::App& app) {
-  app.add_subcommand("analyze", "(not implemented yet)");
-  return [] {
-    std::cerr << "scarmap analyze: not implemented yet\n";
-    return kExitUsage;
+  auto a = std::make_shared<AnalyzeArgs>();
+  CLI::App* cmd = app.add_subcommand(
+      "analyze",
+      "Analyse scalp photos: find FUT strip scars and FUE dot scars, measure them, count hair "
+      "follicles, and write one JSON report per photo (plus summary.csv and scars.csv).");
+  cmd->add_option("INPUT", a->inputs, "Photos (JPEG, PNG, TIFF, WebP, BMP, HEIC) and/or folders")
+      ->required();
+  cmd->add_option("-o,--out", a->out, "Output folder for the reports (created if missing)")
+      ->required();
+  cmd->add_option("--px-per-mm", a->px_per_mm,
+                  "Known scale in pixels per millimetre (overrides a marker or the file's DPI)")
+      ->check(CLI::PositiveNumber);
+  cmd->add_flag("--masks", a->masks, "Also write <name>.mask.png (0 none, 1 FUT, 2 FUE)");
+  cmd->add_flag("--overlays", a->overlays,
+                "Also write <name>.overlay.jpg: the photo with every scar outlined and numbered");
+  cmd->add_option("-j,--jobs", a->jobs, "Photos analysed at once (default: all CPU cores)")
+      ->check(CLI::Range(1, 256));
+  cmd->add_flag("-r,--recursive", a->recursive, "Also look inside sub-folders");
+  cmd->add_flag("--resume", a->resume,
+                "Skip photos whose report is already complete in the output folder");
+  cmd->add_option("--config", a->config, "JSON file of settings (keys = these option names)");
+  cmd->add_option("--max-megapixels", a->max_megapixels,
+                  "Refuse photos larger than this many megapixels (default 100)")
+      ->check(CLI::Range(0.01, 1000.0));
+  cmd->add_option("--margin-mm", a->margin_mm,
+                  "SMP feathering margin around each scar, in mm (default 5)")
+      ->check(CLI::Range(0.0, 30.0));
+  cmd->add_option("--marker-mm", a->marker_mm, "Printed side of the ArUco marker, in mm (default 10)")
+      ->check(CLI::Range(1.0, 200.0));
+  cmd->add_option("--marker-dict", a->marker_dict, "ArUco dictionary of the marker (default DICT_4X4_50)");
+  cmd->add_flag("--no-marker", a->no_marker, "Do not look for a calibration marker");
+  auto* q = cmd->add_flag("-q,--quiet", a->quiet, "No progress output");
+  cmd->add_flag("-v,--verbose", a->verbose, "One line per photo with its result")->excludes(q);
+
+  return [a, cmd]() -> int {
+    if (!a->config.empty()) {
+      try {
+        ApplyConfig(a->config, cmd, *a);
+      } catch (const CLI::Error& e) {
+        std::cerr << "scarmap analyze: " << e.what() << "\n";
+        return kExitUsage;
+      }
+    }
+    BatchOptions bo;
+    bo.out_dir = a->out;
+    bo.jobs = a->jobs > 0 ? a->jobs : std::max(1u, std::thread::hardware_concurrency());
+    bo.recursive = a->recursive;
+    bo.masks = a->masks;
+    bo.overlays = a->overlays;
+    bo.resume = a->resume;
+    bo.pipeline.load.max_megapixels = a->max_megapixels;
+    bo.pipeline.smp.margin_mm = a->margin_mm;
+    bo.pipeline.marker.side_mm = a->marker_mm;
+    bo.pipeline.marker.dictionary = a->marker_dict;
+    bo.pipeline.use_marker = !a->no_marker;
+    if (a->px_per_mm > 0) bo.pipeline.px_per_mm = a->px_per_mm;
+    try {
+      bo.Check();
+    } catch (const std::exception& e) {
+      std::cerr << "scarmap analyze: invalid setting: " << e.what() << "\n";
+      return kExitUsage;
+    }
+    std::vector<std::filesystem::path> inputs(a->inputs.begin(), a->inputs.end());
+    const bool tty = ::isatty(STDERR_FILENO) != 0;
+    const auto start = std::chrono::steady_clock::now();
+    auto progress = [&](const BatchProgress& p) {
+      if (a->quiet) return;
+      const double secs =
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      const double rate = p.done / std::max(1e-3, secs);
+      const double eta = (p.total - p.done) / std::max(1e-3, rate);
+      if (tty && !a->verbose) {
+        const int width = 30;
+        const int filled = p.total ? width * p.done / p.total : width;
+        std::fprintf(stderr, "\r[%s%s] %d/%d  %.1f img/s  ETA %.0fs  failed %d ",
+                     std::string(filled, '#').c_str(), std::string(width - filled, '.').c_str(),
+                     p.done, p.total, rate, eta, p.failed);
+        if (p.done == p.total) std::fprintf(stderr, "\n");
+      } else {
+        std::fprintf(stderr, "scarmap: %d/%d done (%d failed): %s\n", p.done, p.total, p.failed,
+                     p.current.c_str());
+      }
+      std::fflush(stderr);
+    };
+    BatchResult res;
+    try {
+      res = RunBatch(bo, inputs, progress);
+    } catch (const std::exception& e) {
+      std::cerr << "scarmap analyze: " << e.what() << "\n";
+      return kExitUsage;
+    }
+    if (res.items.empty()) {
+      std::cerr << "scarmap analyze: no images found in the inputs\n";
+      return kExitUsage;
+    }
+    if (!a->quiet) {
+      for (const auto& it : res.items)
+        if (it.status != StatusCode::kOk)
+          std::cerr << "  " << it.input.string() << ": " << ToString(it.status) << " ("
+                    << it.message << ")\n";
+      std::cerr << "scarmap: " << res.items.size() - res.failed << " of " << res.items.size()
+                << " photos analysed; reports in " << a->out << "\n";
+    }
+    return res.failed > 0 ? kExitSomeFailed : kExitOk;
   };
 }
+
 }  // namespace scarmap::cli

@@ -356,8 +356,9 @@ SmpPlan PlanSmp(const SmpOptions& options, const WorkingImage& image, const Foll
       "practitioner confirms every figure in person");
   plan.planned = plan.referral_reasons.empty() && image.scale_known && !scars.empty() &&
                  plan.impressions.has_value();
-  if (!plan.referral_reasons.empty()) {
+  if (!plan.referral_reasons.empty() || scars.empty()) {
     plan.sessions = {0, 0};
+    plan.session_reasons.clear();
     plan.impressions.reset();
   }
   return plan;

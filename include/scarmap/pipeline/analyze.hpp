@@ -1,0 +1,62 @@
+// Analyse one image: load -> calibrate -> working scale -> CIELAB -> scalp -> follicles ->
+// FUT bands -> FUE dots -> contrast -> SMP plan -> report. Geometry is reported in pixels of the
+// upright original image; `_mm` fields only when a physical scale is known.
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <string>
+
+#include <opencv2/core.hpp>
+
+#include "scarmap/calibration/marker.hpp"
+#include "scarmap/follicle/follicle_detector.hpp"
+#include "scarmap/io/image_loader.hpp"
+#include "scarmap/measure/contrast.hpp"
+#include "scarmap/preprocess/scalp.hpp"
+#include "scarmap/preprocess/working_image.hpp"
+#include "scarmap/report/report.hpp"
+#include "scarmap/scar/fue_dot_detector.hpp"
+#include "scarmap/scar/fut_band_segmenter.hpp"
+#include "scarmap/smp/planner.hpp"
+
+namespace scarmap {
+
+struct PipelineOptions {
+  LoadOptions load;
+  WorkingScaleOptions working;
+  MarkerOptions marker;
+  bool use_marker = true;              ///< look for a printed ArUco marker
+  ScalpOptions scalp;
+  FollicleOptions follicle;
+  FutOptions fut;
+  FueDotOptions fue;
+  ContrastOptions contrast;
+  SmpOptions smp;
+  std::optional<double> px_per_mm;     ///< operator's scale (source "cli"), wins over all
+  /// A file's DPI is used only at or above this (phone photos carry 72/96/300-dpi defaults
+  /// that say nothing about the subject; 600 dpi = 23.6 px/mm is a close-up or scan).
+  double min_meaningful_dpi = 400.0;
+  double marker_disagree_rel = 0.05;   ///< warn when flag and marker differ by more
+  double far_from_centre_rel = 0.8;    ///< scar points beyond this fraction of the half-diagonal warn
+  bool want_mask = false;              ///< fill AnalysisResult::mask
+  bool keep_image = false;             ///< fill AnalysisResult::upright (for overlays)
+  void Check() const;                  ///< throws scarmap::Error naming a bad field
+};
+
+struct AnalysisResult {
+  Report report;
+  cv::Mat mask;     ///< CV_8U upright original size: 0 none, 1 FUT, 2 FUE (when want_mask)
+  cv::Mat upright;  ///< CV_8UC3 upright image (when keep_image)
+};
+
+/// Analyses the image at `path`. Never throws for per-image problems: they are report statuses
+/// (unreadable, too_large, no_scalp, internal_error, ...).
+AnalysisResult AnalyzeImage(const PipelineOptions& options, const std::filesystem::path& path);
+
+/// Analyses an already decoded, upright CV_8UC3 image. `name` fills image.path; `dpi` as read
+/// from the file, if any.
+AnalysisResult AnalyzeImage(const PipelineOptions& options, const cv::Mat& upright_bgr,
+                            const std::string& name, std::optional<double> dpi = std::nullopt);
+
+}  // namespace scarmap

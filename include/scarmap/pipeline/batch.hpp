@@ -1,0 +1,60 @@
+// Batch runner: analyses many images in parallel, writes one report per image (atomically),
+// optional masks and overlays, and summary.csv / scars.csv. Never stops at a bad file.
+#pragma once
+
+#include <filesystem>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "scarmap/pipeline/analyze.hpp"
+#include "scarmap/render/overlay.hpp"
+
+namespace scarmap {
+
+struct BatchOptions {
+  PipelineOptions pipeline;
+  OverlayOptions overlay;
+  std::filesystem::path out_dir;
+  int jobs = 1;            ///< worker threads; never more than this many images in memory
+  bool recursive = false;  ///< descend into sub-folders of folder inputs
+  bool masks = false;      ///< write <stem>.mask.png
+  bool overlays = false;   ///< write <stem>.overlay.jpg
+  bool resume = false;     ///< skip images whose complete report is already in out_dir
+  void Check() const;
+};
+
+/// Progress after each finished image. Called from worker threads, serialised by the runner.
+struct BatchProgress {
+  int done = 0;
+  int total = 0;
+  int failed = 0;
+  int skipped = 0;
+  std::string current;  ///< input path just finished
+};
+using ProgressCallback = std::function<void(const BatchProgress&)>;
+
+struct BatchItem {
+  std::filesystem::path input;
+  std::string stem;
+  StatusCode status = StatusCode::kOk;
+  std::string message;
+  bool skipped = false;  ///< resumed: a complete report already existed
+};
+
+struct BatchResult {
+  std::vector<BatchItem> items;  ///< in input order (sorted)
+  int failed = 0;                ///< items whose status is not ok
+};
+
+/// Image files named by `inputs`: files as given; folders expanded to the image files inside
+/// (by extension, case-insensitive), recursively when asked, symlink loops not followed. Sorted,
+/// duplicates removed. Paths that do not exist are kept (they get an "unreadable" report).
+std::vector<std::filesystem::path> ExpandInputs(const std::vector<std::filesystem::path>& inputs,
+                                                bool recursive);
+
+/// Runs the batch. Throws scarmap::Error only when the output folder itself is unusable.
+BatchResult RunBatch(const BatchOptions& options, const std::vector<std::filesystem::path>& inputs,
+                     const ProgressCallback& progress = {});
+
+}  // namespace scarmap

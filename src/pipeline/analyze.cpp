@@ -1,0 +1,361 @@
+#include "scarmap/pipeline/analyze.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <exception>
+
+#include <opencv2/imgproc.hpp>
+
+#include "scarmap/core/truth.hpp"
+#include "scarmap/core/version.hpp"
+#include "scarmap/measure/color_difference.hpp"
+#include "scarmap/preprocess/color.hpp"
+
+namespace scarmap {
+namespace {
+
+std::string Fmt(const char* fmt, double v) {
+  char buf[160];
+  std::snprintf(buf, sizeof(buf), fmt, v);
+  return buf;
+}
+
+std::vector<cv::Point2d> ToOriginal(const WorkingImage& w, const std::vector<cv::Point2d>& pts) {
+  std::vector<cv::Point2d> out;
+  out.reserve(pts.size());
+  for (const auto& p : pts) out.push_back(w.ToOriginal(p));
+  return out;
+}
+
+WidthStats Stats(std::vector<double> v) {
+  WidthStats s;
+  v.erase(std::remove_if(v.begin(), v.end(), [](double x) { return !std::isfinite(x); }), v.end());
+  if (v.empty()) return s;
+  std::sort(v.begin(), v.end());
+  s.min = v.front();
+  s.max = v.back();
+  s.median = v.size() % 2 ? v[v.size() / 2] : 0.5 * (v[v.size() / 2 - 1] + v[v.size() / 2]);
+  double sum = 0;
+  for (double x : v) sum += x;
+  s.mean = sum / v.size();
+  return s;
+}
+
+WidthStats Scale(WidthStats s, double f) { return {s.mean * f, s.median * f, s.min * f, s.max * f}; }
+
+Report BaseReport(const std::string& name) {
+  Report r;
+  r.tool_version = kVersion;
+  r.image.path = name;
+  return r;
+}
+
+// Calibration: operator flag > marker > meaningful DPI > none.
+std::optional<MarkerDetection> Calibrate(const PipelineOptions& o, const cv::Mat& img,
+                                         std::optional<double> dpi, Report& r) {
+  std::optional<MarkerDetection> marker;
+  if (o.use_marker) {
+    const MarkerDetection d = DetectMarker(o.marker, img);
+    if (d.found) marker = d;
+  }
+  if (o.px_per_mm) {
+    r.calibration.px_per_mm = *o.px_per_mm;
+    r.calibration.source = CalibrationSource::kCli;
+    if (marker) {
+      const double rel = std::abs(marker->px_per_mm - *o.px_per_mm) / *o.px_per_mm;
+      if (rel > o.marker_disagree_rel)
+        r.warnings.push_back("the --px-per-mm value (" + Fmt("%.3g", *o.px_per_mm) +
+                             ") and the printed marker (" + Fmt("%.3g", marker->px_per_mm) +
+                             " px/mm) disagree by " + Fmt("%.0f", 100 * rel) +
+                             " %; the flag was used");
+    }
+  } else if (marker) {
+    r.calibration.px_per_mm = marker->px_per_mm;
+    r.calibration.source = CalibrationSource::kMarker;
+    r.calibration.uncertainty_rel = marker->uncertainty_rel;
+  } else if (dpi && *dpi >= o.min_meaningful_dpi) {
+    r.calibration.px_per_mm = *dpi / 25.4;
+    r.calibration.source = CalibrationSource::kDpi;
+    r.warnings.push_back("scale taken from the file's resolution tag (" + Fmt("%.0f", *dpi) +
+                         " dpi); confirm it with a marker or --px-per-mm");
+  }
+  if (marker) {
+    if (marker->tilt_deg > o.marker.tilt_warn_deg)
+      r.warnings.push_back("the calibration marker is tilted by about " +
+                           Fmt("%.0f", marker->tilt_deg) +
+                           " deg: distances across the tilt are foreshortened");
+    if (marker->markers_found > 1)
+      r.warnings.push_back(std::to_string(marker->markers_found) +
+                           " markers found; the largest was used");
+  }
+  return marker;
+}
+
+// Marker and its card must not count as scalp.
+void ExcludeMarker(const MarkerDetection& d, const WorkingImage& w, cv::Mat& scalp_mask) {
+  // The card: the marker square grown by its quiet zone and card margin (x2 about the centre).
+  std::vector<cv::Point> card;
+  for (const auto& c : d.corners_px) {
+    const cv::Point2d g = d.center_px + 1.8 * (c - d.center_px);
+    card.emplace_back(cv::Point(static_cast<int>(std::lround((g.x + 0.5) * w.scale - 0.5)),
+                                static_cast<int>(std::lround((g.y + 0.5) * w.scale - 0.5))));
+  }
+  cv::fillConvexPoly(scalp_mask, card, cv::Scalar(0));
+}
+
+AnalysisResult Analyze(const PipelineOptions& o, const cv::Mat& img, std::optional<double> dpi,
+                       Report r) {
+  AnalysisResult res;
+  r.image.width = img.cols;
+  r.image.height = img.rows;
+  const std::optional<MarkerDetection> marker = Calibrate(o, img, dpi, r);
+
+  const double orig_ppm = r.calibration.px_per_mm.value_or(0.0);
+  WorkingImage w = MakeWorkingImage(o.working, img, orig_ppm);
+  r.processing.working_px_per_mm = w.px_per_mm;
+  r.processing.working_scale = w.scale;
+  if (!w.scale_known)
+    r.warnings.push_back("no physical scale (no marker, no --px-per-mm, no meaningful DPI): mm "
+                         "fields are null; detection assumed " +
+                         Fmt("%.0f", w.px_per_mm) + " px/mm at working scale");
+  w.lab = BgrToLab(w.bgr);
+  ScalpRegion scalp = FindScalp(o.scalp, w);
+  if (marker) ExcludeMarker(*marker, w, scalp.mask);
+  w.scalp_mask = scalp.mask;
+  const double scalp_px = cv::countNonZero(w.scalp_mask);
+  const double px2_per_mm2 = w.px_per_mm * w.px_per_mm;
+  if (!scalp.found || scalp_px <= 0.0 ||
+      (w.scale_known && scalp_px / px2_per_mm2 < o.scalp.min_scalp_area_mm2)) {
+    r.status = {StatusCode::kNoScalp, "no scalp skin found in the photo"};
+    res.report = std::move(r);
+    if (o.want_mask) res.mask = cv::Mat::zeros(img.size(), CV_8U);
+    if (o.keep_image) res.upright = img;
+    return res;
+  }
+
+  const Follicles fol = DetectFollicles(o.follicle, w);
+  const FutBands fut = SegmentFutBands(o.fut, w, fol);
+  cv::Mat fut_mask = fut.labels.empty() ? cv::Mat::zeros(w.bgr.size(), CV_8U) : fut.labels > 0;
+  const FueDots fue = DetectFueDots(o.fue, w, fol, fut_mask);
+  cv::Mat fue_mask = fue.labels.empty() ? cv::Mat::zeros(w.bgr.size(), CV_8U) : fue.labels > 0;
+  const cv::Mat any_scar = fut_mask | fue_mask;
+  cv::Mat hair = fol.hair_mask.empty() ? cv::Mat::zeros(w.bgr.size(), CV_8U) : fol.hair_mask;
+
+  const bool mm = w.scale_known;
+  const double orig_per_work = 1.0 / w.scale;
+  // Combined scar labels for the planner: FUT bands first, then FUE dots.
+  cv::Mat labels = cv::Mat::zeros(w.bgr.size(), CV_32S);
+  std::vector<SmpScarInput> plan_in;
+  int next_id = 1;
+  double total_len_px = 0.0;
+  const cv::Point2d centre(img.cols / 2.0, img.rows / 2.0);
+  const double half_diag = 0.5 * std::hypot(img.cols, img.rows);
+  bool far = false;
+
+  for (size_t i = 0; i < fut.bands.size(); ++i) {
+    const FutBand& b = fut.bands[i];
+    FutScar s;
+    s.id = next_id++;
+    s.centerline_px = ToOriginal(w, b.centerline_px);
+    s.contour_px = ToOriginal(w, b.contour_px);
+    s.length_px = b.length_px * orig_per_work;
+    s.area_px = b.area_px * orig_per_work * orig_per_work;
+    std::vector<double> prof = b.width_profile_px;
+    s.width_px = Scale(Stats(prof), orig_per_work);
+    s.width_profile_step_mm = o.fut.profile_step_mm;
+    for (double& v : prof) v = mm ? w.PxToMm(v) : v * orig_per_work;
+    s.width_profile_mm = prof;
+    if (mm) {
+      s.length_mm = w.PxToMm(b.length_px);
+      s.area_mm2 = b.area_px / px2_per_mm2;
+      s.width_mm = Scale(Stats(b.width_profile_px), 1.0 / w.px_per_mm);
+    }
+    const cv::Mat m = fut.labels == static_cast<int>(i + 1);
+    s.contrast = MeasureContrast(o.contrast, w, m, hair | (any_scar & ~m));
+    s.confidence = b.confidence;
+    s.touches_border = b.touches_border;
+    labels.setTo(s.id, m);
+    plan_in.push_back({s.id, s.id, true, s.contrast, s.width_mm ? std::optional(s.width_mm->mean)
+                                                                : std::nullopt});
+    total_len_px += s.length_px;
+    if (s.touches_border)
+      r.warnings.push_back("FUT scar " + std::to_string(s.id) +
+                           " runs out of the frame: its length is a lower bound");
+    for (const auto& p : s.centerline_px)
+      if (cv::norm(p - centre) > o.far_from_centre_rel * half_diag) far = true;
+    r.fut.push_back(std::move(s));
+  }
+
+  std::vector<int> dot_ids(fue.dots.size());
+  for (size_t i = 0; i < fue.dots.size(); ++i) {
+    const FueDot& d = fue.dots[i];
+    FueScar s;
+    s.id = next_id++;
+    dot_ids[i] = s.id;
+    s.center_px = w.ToOriginal(d.center_px);
+    s.area_px = d.area_px * orig_per_work * orig_per_work;
+    s.diameter_px = 2.0 * std::sqrt(s.area_px / CV_PI);
+    if (mm) {
+      s.area_mm2 = d.area_px / px2_per_mm2;
+      s.diameter_mm = 2.0 * std::sqrt(*s.area_mm2 / CV_PI);
+    }
+    // Contrast on a local window (hundreds of dots: full-frame masks would be slow).
+    const int rad = static_cast<int>(std::ceil(std::sqrt(d.area_px / CV_PI) +
+                                               w.MmToPx(o.contrast.ring_gap_mm +
+                                                        o.contrast.ring_width_mm))) + 2;
+    const cv::Rect roi = cv::Rect(static_cast<int>(d.center_px.x) - rad,
+                                  static_cast<int>(d.center_px.y) - rad, 2 * rad + 1,
+                                  2 * rad + 1) & cv::Rect(0, 0, w.bgr.cols, w.bgr.rows);
+    const cv::Mat m = cv::Mat::zeros(w.bgr.size(), CV_8U);
+    cv::Mat mroi = m(roi);
+    mroi.setTo(255, fue.labels(roi) == static_cast<int>(i + 1));
+    s.contrast = MeasureContrast(o.contrast, w, m, hair | (any_scar & ~m));
+    s.confidence = d.confidence;
+    s.cluster_id = d.cluster >= 0 ? d.cluster + 1 : -1;
+    labels(roi).setTo(s.id, fue.labels(roi) == static_cast<int>(i + 1));
+    plan_in.push_back({s.id, s.id, false, s.contrast, s.diameter_mm});
+    r.fue.push_back(s);
+  }
+  for (size_t c = 0; c < fue.clusters.size(); ++c) {
+    FueCluster fc;
+    fc.id = static_cast<int>(c + 1);
+    fc.center_px = w.ToOriginal(fue.clusters[c].center_px);
+    fc.area_px = fue.clusters[c].area_px * orig_per_work * orig_per_work;
+    if (mm) fc.area_mm2 = fue.clusters[c].area_px / px2_per_mm2;
+    for (int k : fue.clusters[c].dots)
+      if (k >= 0 && k < static_cast<int>(dot_ids.size())) fc.dot_ids.push_back(dot_ids[k]);
+    r.fue_clusters.push_back(std::move(fc));
+  }
+  if (far)
+    r.warnings.push_back("a scar reaches far from the image centre: on a curved scalp its "
+                         "length there may be foreshortened");
+
+  // Scalp and skin colour (hair and scars excluded).
+  r.scalp.area_px = scalp_px * orig_per_work * orig_per_work;
+  if (mm) r.scalp.area_mm2 = scalp_px / px2_per_mm2;
+  {
+    const cv::Mat skin = w.scalp_mask & ~hair & ~any_scar;
+    std::vector<float> ch[3];
+    for (int y = 0; y < w.lab.rows; y += 2) {
+      const uchar* s = skin.ptr<uchar>(y);
+      const cv::Vec3f* lab = w.lab.ptr<cv::Vec3f>(y);
+      for (int x = 0; x < w.lab.cols; x += 2)
+        if (s[x])
+          for (int k = 0; k < 3; ++k) ch[k].push_back(lab[x][k]);
+    }
+    for (int k = 0; k < 3; ++k) {
+      if (ch[k].empty()) continue;
+      std::nth_element(ch[k].begin(), ch[k].begin() + ch[k].size() / 2, ch[k].end());
+      r.scalp.skin_lab[k] = ch[k][ch[k].size() / 2];
+    }
+    r.scalp.ita_deg = ItaDeg({r.scalp.skin_lab[0], r.scalp.skin_lab[1], r.scalp.skin_lab[2]});
+    r.scalp.ita_class = ItaClass(r.scalp.ita_deg);
+  }
+
+  // Follicles inside the scalp.
+  int count = 0;
+  for (const auto& p : fol.exits_px) {
+    const int x = static_cast<int>(std::lround(p.x)), y = static_cast<int>(std::lround(p.y));
+    if (x >= 0 && y >= 0 && x < w.scalp_mask.cols && y < w.scalp_mask.rows &&
+        w.scalp_mask.at<uchar>(y, x))
+      ++count;
+  }
+  r.follicles.count = count;
+  r.follicles.density_per_mpx = count / (r.scalp.area_px / 1e6);
+  if (mm && *r.scalp.area_mm2 > 0) r.follicles.density_per_cm2 = count / (*r.scalp.area_mm2 / 100.0);
+
+  // Summary.
+  r.summary.fut_count = static_cast<int>(r.fut.size());
+  r.summary.fue_count = static_cast<int>(r.fue.size());
+  r.summary.fut_total_length_px = total_len_px;
+  const double scar_px = cv::countNonZero(any_scar);
+  r.summary.scar_area_px = scar_px * orig_per_work * orig_per_work;
+  if (mm) {
+    double len = 0;
+    for (const auto& s : r.fut) len += s.length_mm.value_or(0.0);
+    r.summary.fut_total_length_mm = len;
+    r.summary.scar_area_mm2 = scar_px / px2_per_mm2;
+    r.summary.fue_density_per_cm2 = r.fue.size() / (*r.scalp.area_mm2 / 100.0);
+  }
+
+  // SMP plan.
+  SmpContext ctx;
+  ctx.calibration_uncertainty_rel = r.calibration.uncertainty_rel;
+  ctx.skin_lab = r.scalp.skin_lab;
+  ctx.ita_deg = r.scalp.ita_deg;
+  ctx.ita_class = r.scalp.ita_class;
+  r.smp_plan = PlanSmp(o.smp, w, fol, labels, plan_in, ctx);
+
+  if (o.want_mask) {
+    cv::Mat work_mask = cv::Mat::zeros(w.bgr.size(), CV_8U);
+    work_mask.setTo(1, fut_mask);
+    work_mask.setTo(2, fue_mask);
+    if (w.scale < 1.0)
+      cv::resize(work_mask, res.mask, img.size(), 0, 0, cv::INTER_NEAREST);
+    else
+      res.mask = work_mask;
+  }
+  if (o.keep_image) res.upright = img;
+  r.status = Status::Ok();
+  res.report = std::move(r);
+  return res;
+}
+
+}  // namespace
+
+void PipelineOptions::Check() const {
+  load.Check();
+  working.Check();
+  if (use_marker) marker.Check();
+  scalp.Check();
+  follicle.Check();
+  fut.Check();
+  fue.Check();
+  contrast.Check();
+  smp.Check();
+  if (px_per_mm && !(*px_per_mm > 0.0 && *px_per_mm < 10000.0))
+    throw Error("px_per_mm must be in (0, 10000)");
+  if (!(min_meaningful_dpi > 0.0)) throw Error("min_meaningful_dpi must be > 0");
+}
+
+AnalysisResult AnalyzeImage(const PipelineOptions& options, const cv::Mat& upright_bgr,
+                            const std::string& name, std::optional<double> dpi) {
+  Report base = BaseReport(name);
+  try {
+    if (upright_bgr.empty() || upright_bgr.type() != CV_8UC3)
+      throw Error("AnalyzeImage: expected a non-empty CV_8UC3 image");
+    return Analyze(options, upright_bgr, dpi, std::move(base));
+  } catch (const std::exception& e) {
+    AnalysisResult res;
+    res.report = BaseReport(name);
+    res.report.image.width = upright_bgr.cols;
+    res.report.image.height = upright_bgr.rows;
+    res.report.status = {StatusCode::kInternalError, e.what()};
+    return res;
+  }
+}
+
+AnalysisResult AnalyzeImage(const PipelineOptions& options, const std::filesystem::path& path) {
+  const std::string name = path.string();
+  LoadedImage img;
+  try {
+    img = LoadImage(options.load, path);
+  } catch (const std::exception& e) {
+    img.status = {StatusCode::kInternalError, std::string("loading failed: ") + e.what()};
+  }
+  if (!img.status.ok()) {
+    AnalysisResult res;
+    res.report = BaseReport(name);
+    res.report.status = img.status;
+    res.report.image.sha256 = img.sha256;
+    res.report.image.format = img.header.format;
+    return res;
+  }
+  AnalysisResult res = AnalyzeImage(options, img.bgr, name, img.header.dpi);
+  res.report.image.sha256 = img.sha256;
+  res.report.image.format = img.header.format;
+  return res;
+}
+
+}  // namespace scarmap

@@ -1,0 +1,139 @@
+#include "scarmap/pipeline/batch.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <cctype>
+#include <mutex>
+#include <set>
+#include <thread>
+
+#include <opencv2/imgcodecs.hpp>
+
+#include "scarmap/io/output.hpp"
+#include "scarmap/report/csv.hpp"
+#include "scarmap/report/report_json.hpp"
+
+namespace scarmap {
+namespace fs = std::filesystem;
+namespace {
+
+bool IsImageName(const fs::path& p) {
+  std::string ext = p.extension().string();
+  std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return std::tolower(c); });
+  static const std::set<std::string> kExt = {".jpg", ".jpeg", ".png", ".tif", ".tiff", ".webp",
+                                             ".bmp", ".heic", ".heif"};
+  return kExt.count(ext) > 0;
+}
+
+}  // namespace
+
+void BatchOptions::Check() const {
+  pipeline.Check();
+  overlay.Check();
+  if (jobs < 1 || jobs > 256) throw Error("jobs must be 1..256");
+  if (out_dir.empty()) throw Error("an output folder is required");
+}
+
+std::vector<fs::path> ExpandInputs(const std::vector<fs::path>& inputs, bool recursive) {
+  std::vector<fs::path> out;
+  for (const fs::path& in : inputs) {
+    std::error_code ec;
+    if (fs::is_directory(in, ec) && !IsImageName(in)) {
+      if (recursive) {
+        // No follow_directory_symlink: a symlink loop cannot trap the walk.
+        fs::recursive_directory_iterator it(in, fs::directory_options::skip_permission_denied, ec), end;
+        for (; !ec && it != end; it.increment(ec))
+          if (IsImageName(it->path())) out.push_back(it->path());
+      } else {
+        fs::directory_iterator it(in, fs::directory_options::skip_permission_denied, ec), end;
+        for (; !ec && it != end; it.increment(ec))
+          if (IsImageName(it->path())) out.push_back(it->path());
+      }
+    } else {
+      out.push_back(in);  // a file, a missing path, or a folder named like an image
+    }
+  }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
+BatchResult RunBatch(const BatchOptions& options, const std::vector<fs::path>& inputs,
+                     const ProgressCallback& progress) {
+  options.Check();
+  const OutputFolder folder(options.out_dir);
+  const std::vector<fs::path> files = ExpandInputs(inputs, options.recursive);
+  const auto stems = folder.AssignStems(files);
+
+  BatchResult result;
+  result.items.resize(files.size());
+  std::vector<std::pair<std::string, Report>> reports(files.size());
+  std::atomic<size_t> next{0};
+  std::mutex mu;
+  BatchProgress prog;
+  prog.total = static_cast<int>(files.size());
+
+  auto worker = [&] {
+    for (size_t i = next++; i < files.size(); i = next++) {
+      BatchItem item;
+      item.input = files[i];
+      item.stem = stems.at(files[i]);
+      Report report;
+      try {
+        const fs::path json_path = folder.PathFor(item.stem, ".json");
+        bool done = false;
+        if (options.resume && fs::exists(json_path)) {
+          try {
+            report = ReadReportFile(json_path);  // complete: atomic writes never leave partials
+            done = report.image.path == files[i].string();
+          } catch (const Error&) {
+            done = false;
+          }
+        }
+        if (done) {
+          item.skipped = true;
+        } else {
+          PipelineOptions po = options.pipeline;
+          po.want_mask = options.masks;
+          po.keep_image = options.overlays;
+          AnalysisResult res = AnalyzeImage(po, files[i]);
+          if (options.masks && !res.mask.empty())
+            WriteImageAtomic(folder.PathFor(item.stem, ".mask.png"), res.mask);
+          if (options.overlays && !res.upright.empty())
+            WriteImageAtomic(folder.PathFor(item.stem, ".overlay.jpg"),
+                             RenderOverlay(options.overlay, res.upright, res.report),
+                             {cv::IMWRITE_JPEG_QUALITY, 88});
+          // The report goes last: its presence means every output of the image is complete.
+          WriteFileAtomic(json_path, ReportToJson(res.report));
+          report = std::move(res.report);
+        }
+      } catch (const std::exception& e) {
+        report.image.path = files[i].string();
+        report.status = {StatusCode::kInternalError, std::string("writing outputs failed: ") + e.what()};
+      }
+      item.status = report.status.code;
+      item.message = report.status.message;
+      std::lock_guard<std::mutex> lock(mu);
+      reports[i] = {item.stem, std::move(report)};
+      prog.done++;
+      if (item.status != StatusCode::kOk) prog.failed++;
+      if (item.skipped) prog.skipped++;
+      prog.current = files[i].string();
+      result.items[i] = std::move(item);
+      if (progress) progress(prog);
+    }
+  };
+  const int n = std::max(1, std::min<int>(options.jobs, static_cast<int>(files.size())));
+  std::vector<std::thread> pool;
+  for (int t = 1; t < n; ++t) pool.emplace_back(worker);
+  worker();
+  for (auto& t : pool) t.join();
+
+  for (const auto& it : result.items)
+    if (it.status != StatusCode::kOk) result.failed++;
+  WriteFileAtomic(folder.root() / "summary.csv", SummaryCsv(reports));
+  WriteFileAtomic(folder.root() / "scars.csv", ScarsCsv(reports));
+  return result;
+}
+
+}  // namespace scarmap
