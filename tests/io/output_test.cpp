@@ -1,0 +1,78 @@
+#include "scarmap/io/output.hpp"
+
+#include <filesystem>
+#include <set>
+
+#include <gtest/gtest.h>
+
+#include "scarmap/core/status.hpp"
+#include "testing/images.hpp"
+
+namespace scarmap {
+namespace {
+
+namespace fs = std::filesystem;
+using testing::TempDir;
+
+TEST(WriteFileAtomic, ReplacesContentAndLeavesNoTemporaryFiles) {
+  TempDir dir;
+  WriteFileAtomic(dir / "a.json", "first");
+  WriteFileAtomic(dir / "a.json", "second");
+  EXPECT_EQ(testing::ReadBytes(dir / "a.json"), "second");
+  int files = 0;
+  for (const auto& e : fs::directory_iterator(dir.path())) {
+    (void)e;
+    ++files;
+  }
+  EXPECT_EQ(files, 1);
+}
+
+TEST(WriteFileAtomic, FailureLeavesTheTargetUntouched) {
+  TempDir dir;
+  WriteFileAtomic(dir / "a.json", "kept");
+  EXPECT_THROW(WriteFileAtomic(dir / "missing_folder" / "a.json", "x"), Error);
+  EXPECT_EQ(testing::ReadBytes(dir / "a.json"), "kept");
+}
+
+TEST(SanitizeStem, NeverEscapesTheFolder) {
+  EXPECT_EQ(SanitizeStem("../../etc/passwd"), "_.._etc_passwd");
+  EXPECT_EQ(SanitizeStem(".."), "image");
+  EXPECT_EQ(SanitizeStem(".hidden"), "hidden");
+  EXPECT_EQ(SanitizeStem(std::string("a\0b", 3)), "a_b");
+  EXPECT_EQ(SanitizeStem("patient 12 \xc3\xa9t\xc3\xa9"), "patient 12 \xc3\xa9t\xc3\xa9");
+  EXPECT_LE(SanitizeStem(std::string(500, 'x')).size(), 120u);
+  EXPECT_EQ(SanitizeStem(""), "image");
+}
+
+TEST(OutputFolder, AssignsStableUniqueStems) {
+  TempDir dir;
+  const OutputFolder out(dir / "out");
+  const std::vector<fs::path> in = {"b/scan.jpg", "a/scan.jpg", "c/other.png", "a/scan.png"};
+  const auto stems = out.AssignStems(in);
+  std::set<std::string> unique;
+  for (const auto& [p, s] : stems) unique.insert(s);
+  EXPECT_EQ(unique.size(), 4u);
+  EXPECT_EQ(stems.at("c/other.png"), "other");
+  // Same inputs in another order: same names.
+  const auto again = out.AssignStems({in[3], in[2], in[1], in[0]});
+  EXPECT_EQ(stems, again);
+}
+
+TEST(OutputFolder, PathForRejectsEscapesAndSymlinks) {
+  TempDir dir;
+  const OutputFolder out(dir / "out");
+  EXPECT_EQ(out.PathFor("a", ".json"), fs::canonical(dir / "out") / "a.json");
+  EXPECT_THROW(out.PathFor("../x", ".json"), Error);
+  EXPECT_THROW(out.PathFor("", ""), Error);
+  fs::create_symlink("/tmp", dir / "out" / "link.json");
+  EXPECT_THROW(out.PathFor("link", ".json"), Error);
+}
+
+TEST(OutputFolder, RefusesAFileAsTheFolder) {
+  TempDir dir;
+  testing::WriteBytes(dir / "file", "x");
+  EXPECT_THROW(OutputFolder(dir / "file"), Error);
+}
+
+}  // namespace
+}  // namespace scarmap
