@@ -1,0 +1,140 @@
+// Runs the real `scarmap` executable.
+#include <sys/wait.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <map>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "testing/images.hpp"
+
+namespace scarmap {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct CliRun {
+  int code = -1;
+  std::string output;
+};
+
+CliRun Scarmap(const std::string& args) {
+  CliRun r;
+  const std::string cmd = std::string(SCARMAP_BINARY) + " " + args + " 2>&1 </dev/null";
+  FILE* p = ::popen(cmd.c_str(), "r");
+  char buf[4096];
+  size_t n;
+  while ((n = std::fread(buf, 1, sizeof(buf), p)) > 0) r.output.append(buf, n);
+  const int status = ::pclose(p);
+  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return r;
+}
+
+std::string Q(const fs::path& p) { return "'" + p.string() + "'"; }
+
+TEST(Cli, VersionAndHelp) {
+  const CliRun v = Scarmap("--version");
+  EXPECT_EQ(v.code, 0);
+  EXPECT_NE(v.output.find("scarmap 0."), std::string::npos);
+  const CliRun h = Scarmap("analyze --help");
+  EXPECT_EQ(h.code, 0);
+  EXPECT_NE(h.output.find("--px-per-mm"), std::string::npos);
+  EXPECT_NE(h.output.find("millimetre"), std::string::npos);
+}
+
+TEST(Cli, AllGoodExitsZeroWithValidReports) {
+  testing::TempDir dir;
+  fs::create_directories(dir / "in");
+  testing::WriteBytes(dir / "in" / "p1.jpg",
+                      testing::Encode(testing::SkinWithDot({320, 240}, {60, 60}, 6), ".jpg"));
+  testing::WriteBytes(dir / "in" / "p 2 \xc3\xa9.png",
+                      testing::Encode(testing::SkinWithDot({320, 240}, {90, 60}, 6), ".png"));
+  const CliRun r = Scarmap("analyze " + Q(dir / "in") + " -o " + Q(dir / "out") +
+                        " --px-per-mm 12 --masks --overlays --jobs 2");
+  EXPECT_EQ(r.code, 0) << r.output;
+  EXPECT_TRUE(fs::exists(dir / "out" / "p1.json"));
+  EXPECT_TRUE(fs::exists(dir / "out" / "p1.mask.png"));
+  EXPECT_TRUE(fs::exists(dir / "out" / "p1.overlay.jpg"));
+  EXPECT_TRUE(fs::exists(dir / "out" / "p 2 \xc3\xa9.json"));
+  const auto j = nlohmann::json::parse(testing::ReadBytes(dir / "out" / "p1.json"));
+  EXPECT_EQ(j["status"]["code"], "ok");
+  EXPECT_EQ(j["calibration"]["source"], "cli");
+  EXPECT_EQ(j["calibration"]["px_per_mm"], 12.0);
+  const std::string validate = "/usr/bin/python3 " SCARMAP_SOURCE_DIR
+                               "/tests/report/validate_schema.py " SCARMAP_SOURCE_DIR
+                               "/schemas/scarmap.report.v1.json " + Q(dir / "out");
+  EXPECT_EQ(std::system(validate.c_str()), 0);
+}
+
+TEST(Cli, SomeFailedExitsOneAndStillWritesEveryReport) {
+  testing::TempDir dir;
+  fs::create_directories(dir / "in" / "folder.jpg");
+  testing::WriteBytes(dir / "in" / "good.png",
+                      testing::Encode(testing::SkinWithDot({200, 150}, {50, 50}, 5), ".png"));
+  testing::WriteBytes(dir / "in" / "empty.jpg", "");
+  const std::string jpg = testing::Encode(testing::SkinWithDot({200, 150}, {50, 50}, 5), ".jpg");
+  testing::WriteBytes(dir / "in" / "trunc.jpg", jpg.substr(0, jpg.size() / 2));
+  testing::WriteBytes(dir / "in" / "text.jpg", "hello");
+  testing::WriteBytes(dir / "in" / "photo.heic", "not really heic");
+  const CliRun r = Scarmap("analyze " + Q(dir / "in") + " -o " + Q(dir / "out") + " -q");
+  EXPECT_EQ(r.code, 1) << r.output;
+  const std::map<std::string, std::string> expect = {
+      {"good", "ok"},         {"empty", "unreadable"}, {"trunc", "unreadable"},
+      {"text", "unreadable"}, {"folder", "unreadable"}, {"photo", "unreadable"}};
+  for (const auto& [stem, code] : expect) {
+    const auto j = nlohmann::json::parse(testing::ReadBytes(dir / "out" / (stem + ".json")));
+    EXPECT_EQ(j["status"]["code"], code) << stem;
+    EXPECT_EQ(j["schema"], "scarmap.report/1");
+  }
+  const std::string validate = "/usr/bin/python3 " SCARMAP_SOURCE_DIR
+                               "/tests/report/validate_schema.py " SCARMAP_SOURCE_DIR
+                               "/schemas/scarmap.report.v1.json " + Q(dir / "out");
+  EXPECT_EQ(std::system(validate.c_str()), 0);
+}
+
+TEST(Cli, UsageErrorsExitTwoBeforeAnyWork) {
+  testing::TempDir dir;
+  EXPECT_EQ(Scarmap("analyze").code, 2);
+  EXPECT_EQ(Scarmap("analyze x.jpg").code, 2);  // no -o
+  EXPECT_EQ(Scarmap("analyze x.jpg -o " + Q(dir / "o") + " --px-per-mm -3").code, 2);
+  EXPECT_EQ(Scarmap("analyze x.jpg -o " + Q(dir / "o") + " --bogus").code, 2);
+  EXPECT_EQ(Scarmap("frobnicate").code, 2);
+  EXPECT_FALSE(fs::exists(dir / "o"));
+}
+
+TEST(Cli, ConfigFileFillsOptionsAndFlagsWin) {
+  testing::TempDir dir;
+  testing::WriteBytes(dir / "a.png",
+                      testing::Encode(testing::SkinWithDot({200, 150}, {50, 50}, 5), ".png"));
+  testing::WriteBytes(dir / "c.json", R"({"px-per-mm": 10, "masks": true})");
+  CliRun r = Scarmap("analyze " + Q(dir / "a.png") + " -o " + Q(dir / "o1") + " -q --config " +
+                  Q(dir / "c.json"));
+  EXPECT_EQ(r.code, 0) << r.output;
+  auto j = nlohmann::json::parse(testing::ReadBytes(dir / "o1" / "a.json"));
+  EXPECT_EQ(j["calibration"]["px_per_mm"], 10.0);
+  EXPECT_TRUE(fs::exists(dir / "o1" / "a.mask.png"));
+  r = Scarmap("analyze " + Q(dir / "a.png") + " -o " + Q(dir / "o2") + " -q --px-per-mm 8 --config " +
+              Q(dir / "c.json"));
+  j = nlohmann::json::parse(testing::ReadBytes(dir / "o2" / "a.json"));
+  EXPECT_EQ(j["calibration"]["px_per_mm"], 8.0);
+  testing::WriteBytes(dir / "bad.json", R"({"no-such-setting": 1})");
+  EXPECT_EQ(Scarmap("analyze " + Q(dir / "a.png") + " -o " + Q(dir / "o3") + " --config " +
+                    Q(dir / "bad.json")).code, 2);
+}
+
+TEST(Cli, ExifRotatedJpegReportsUprightSize) {
+  testing::TempDir dir;
+  const cv::Mat stored = testing::SkinWithDot({300, 200}, {40, 30}, 6);
+  testing::WriteBytes(dir / "rot.jpg", testing::JpegWithOrientation(stored, 6));
+  const CliRun r = Scarmap("analyze " + Q(dir / "rot.jpg") + " -o " + Q(dir / "o") + " -q --masks");
+  EXPECT_EQ(r.code, 0) << r.output;
+  const auto j = nlohmann::json::parse(testing::ReadBytes(dir / "o" / "rot.json"));
+  EXPECT_EQ(j["image"]["width"], 200);
+  EXPECT_EQ(j["image"]["height"], 300);
+}
+
+}  // namespace
+}  // namespace scarmap

@@ -1,0 +1,86 @@
+#include "scarmap/pipeline/analyze.hpp"
+
+#include <gtest/gtest.h>
+#include <opencv2/imgproc.hpp>
+
+#include "testing/images.hpp"
+
+namespace scarmap {
+namespace {
+
+TEST(AnalyzeImage, WithScaleFillsMmFields) {
+  PipelineOptions o;
+  o.px_per_mm = 12.0;
+  o.want_mask = true;
+  const cv::Mat img = testing::SkinWithDot({480, 360}, {100, 80}, 6);
+  const AnalysisResult res = AnalyzeImage(o, img, "skin.png");
+  ASSERT_TRUE(res.report.status.ok()) << res.report.status.message;
+  EXPECT_EQ(res.report.calibration.source, CalibrationSource::kCli);
+  ASSERT_TRUE(res.report.scalp.area_mm2.has_value());
+  EXPECT_NEAR(*res.report.scalp.area_mm2, 480.0 * 360.0 / 144.0, 0.05 * 1200.0);
+  EXPECT_TRUE(res.report.follicles.density_per_cm2.has_value());
+  EXPECT_EQ(res.mask.size(), img.size());
+  EXPECT_EQ(res.mask.type(), CV_8U);
+}
+
+TEST(AnalyzeImage, WithoutScaleEveryMmFieldIsNullAndSaysSo) {
+  PipelineOptions o;
+  const AnalysisResult res =
+      AnalyzeImage(o, testing::SkinWithDot({480, 360}, {100, 80}, 6), "skin.png");
+  ASSERT_TRUE(res.report.status.ok());
+  EXPECT_EQ(res.report.calibration.source, CalibrationSource::kNone);
+  EXPECT_FALSE(res.report.calibration.px_per_mm.has_value());
+  EXPECT_FALSE(res.report.scalp.area_mm2.has_value());
+  EXPECT_FALSE(res.report.follicles.density_per_cm2.has_value());
+  EXPECT_FALSE(res.report.summary.fut_total_length_mm.has_value());
+  EXPECT_FALSE(res.report.smp_plan.treatment_area_mm2.has_value());
+  for (const auto& d : res.report.fue) EXPECT_FALSE(d.diameter_mm.has_value());
+  ASSERT_FALSE(res.report.warnings.empty());
+  EXPECT_NE(res.report.warnings[0].find("no physical scale"), std::string::npos);
+  EXPECT_GT(res.report.scalp.area_px, 0.0);
+}
+
+TEST(AnalyzeImage, LowDpiIsIgnoredHighDpiIsUsed) {
+  PipelineOptions o;
+  const cv::Mat img = testing::SkinWithDot({300, 200}, {50, 50}, 5);
+  EXPECT_EQ(AnalyzeImage(o, img, "a", 72.0).report.calibration.source, CalibrationSource::kNone);
+  const Report r = AnalyzeImage(o, img, "a", 600.0).report;
+  EXPECT_EQ(r.calibration.source, CalibrationSource::kDpi);
+  EXPECT_NEAR(*r.calibration.px_per_mm, 600.0 / 25.4, 1e-9);
+}
+
+TEST(AnalyzeImage, LargePhotoIsAnalysedAtWorkingScaleAndMappedBack) {
+  PipelineOptions o;
+  o.px_per_mm = 36.0;  // 3x the working resolution
+  o.want_mask = true;
+  const cv::Mat img = testing::SkinWithDot({1800, 1200}, {300, 240}, 18);
+  const AnalysisResult res = AnalyzeImage(o, img, "big.png");
+  ASSERT_TRUE(res.report.status.ok());
+  EXPECT_NEAR(res.report.processing.working_scale, 1.0 / 3.0, 1e-3);
+  EXPECT_NEAR(res.report.processing.working_px_per_mm, 12.0, 0.05);
+  EXPECT_EQ(res.mask.size(), img.size());
+  EXPECT_NEAR(res.report.scalp.area_px, 1800.0 * 1200.0, 0.01 * 1800.0 * 1200.0);
+}
+
+TEST(AnalyzeImage, UnreadableFileIsAStatusNotAnException) {
+  testing::TempDir dir;
+  testing::WriteBytes(dir / "x.jpg", "nope");
+  const AnalysisResult res = AnalyzeImage(PipelineOptions{}, dir / "x.jpg");
+  EXPECT_EQ(res.report.status.code, StatusCode::kUnreadable);
+  EXPECT_EQ(res.report.image.path, (dir / "x.jpg").string());
+  EXPECT_FALSE(res.report.image.sha256.empty());
+}
+
+TEST(PipelineOptions, CheckNamesTheBadField) {
+  PipelineOptions o;
+  o.px_per_mm = -1.0;
+  try {
+    o.Check();
+    FAIL() << "expected an error";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("px_per_mm"), std::string::npos);
+  }
+}
+
+}  // namespace
+}  // namespace scarmap

@@ -1,0 +1,104 @@
+#include "scarmap/pipeline/batch.hpp"
+
+#include <filesystem>
+#include <map>
+#include <set>
+
+#include <gtest/gtest.h>
+
+#include "scarmap/report/report_json.hpp"
+#include "testing/images.hpp"
+
+namespace scarmap {
+namespace {
+
+namespace fs = std::filesystem;
+
+void MakeInputs(const testing::TempDir& dir) {
+  fs::create_directories(dir / "in" / "sub");
+  const cv::Mat a = testing::SkinWithDot({320, 240}, {60, 60}, 6);
+  const cv::Mat b = testing::SkinWithDot({320, 240}, {200, 120}, 7);
+  testing::WriteBytes(dir / "in" / "a.jpg", testing::Encode(a, ".jpg"));
+  testing::WriteBytes(dir / "in" / "b.png", testing::Encode(b, ".png"));
+  testing::WriteBytes(dir / "in" / "sub" / "a.jpg", testing::Encode(b, ".jpg"));  // same stem
+  testing::WriteBytes(dir / "in" / "broken.jpg", "not a jpeg");
+}
+
+std::map<std::string, std::string> Outputs(const fs::path& dir) {
+  std::map<std::string, std::string> out;
+  for (const auto& e : fs::directory_iterator(dir)) out[e.path().filename()] = testing::ReadBytes(e.path());
+  return out;
+}
+
+TEST(RunBatch, ParallelOutputIsIdenticalToSerial) {
+  testing::TempDir dir;
+  MakeInputs(dir);
+  BatchOptions o;
+  o.pipeline.px_per_mm = 12.0;
+  o.recursive = true;
+  o.masks = true;
+  o.jobs = 1;
+  o.out_dir = dir / "out1";
+  const BatchResult r1 = RunBatch(o, {dir / "in"});
+  o.jobs = 2;
+  o.out_dir = dir / "out2";
+  const BatchResult r2 = RunBatch(o, {dir / "in"});
+  EXPECT_EQ(r1.items.size(), 4u);
+  EXPECT_EQ(r1.failed, 1);
+  EXPECT_EQ(Outputs(dir / "out1"), Outputs(dir / "out2"));
+}
+
+TEST(RunBatch, EveryFileGetsOneReportAndTheBatchGoesOn) {
+  testing::TempDir dir;
+  MakeInputs(dir);
+  BatchOptions o;
+  o.recursive = true;
+  o.out_dir = dir / "out";
+  int calls = 0;
+  const BatchResult r = RunBatch(o, {dir / "in", dir / "missing.png"}, [&](const BatchProgress& p) {
+    ++calls;
+    EXPECT_LE(p.done, p.total);
+  });
+  EXPECT_EQ(calls, 5);
+  EXPECT_EQ(r.failed, 2);
+  std::set<std::string> stems;
+  for (const auto& it : r.items) {
+    stems.insert(it.stem);
+    const Report rep = ReadReportFile(dir / "out" / (it.stem + ".json"));
+    EXPECT_EQ(rep.image.path, it.input.string());
+    EXPECT_EQ(rep.status.code, it.status);
+  }
+  EXPECT_EQ(stems.size(), 5u);  // the two a.jpg got distinct names
+  EXPECT_TRUE(fs::exists(dir / "out" / "summary.csv"));
+  EXPECT_TRUE(fs::exists(dir / "out" / "scars.csv"));
+}
+
+TEST(RunBatch, ResumeSkipsCompleteReports) {
+  testing::TempDir dir;
+  MakeInputs(dir);
+  BatchOptions o;
+  o.out_dir = dir / "out";
+  RunBatch(o, {dir / "in"});
+  fs::remove(dir / "out" / "b.json");
+  o.resume = true;
+  const BatchResult r = RunBatch(o, {dir / "in"});
+  int skipped = 0;
+  for (const auto& it : r.items) skipped += it.skipped;
+  EXPECT_EQ(skipped, 2);  // a.jpg and broken.jpg kept; b.png redone
+  EXPECT_TRUE(fs::exists(dir / "out" / "b.json"));
+}
+
+TEST(ExpandInputs, ListsImagesAndFoldersNamedLikeImages) {
+  testing::TempDir dir;
+  MakeInputs(dir);
+  fs::create_directory(dir / "in" / "odd.jpg");
+  testing::WriteBytes(dir / "in" / "notes.txt", "x");
+  fs::create_directory_symlink(dir / "in", dir / "in" / "sub" / "loop");
+  const auto flat = ExpandInputs({dir / "in"}, false);
+  EXPECT_EQ(flat.size(), 4u);  // a.jpg, b.png, broken.jpg, odd.jpg
+  const auto deep = ExpandInputs({dir / "in"}, true);
+  EXPECT_EQ(deep.size(), 5u);  // + sub/a.jpg; the symlink loop is not followed
+}
+
+}  // namespace
+}  // namespace scarmap
