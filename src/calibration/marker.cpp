@@ -160,6 +160,7 @@ SheetLayout Layout(const MarkerSheetOptions& o) {
   l.width_mm = std::max(l.cols * l.cell_mm, o.ruler_mm + 20.0) + 10.0;
   l.ruler_y_mm = 5.0 + l.rows * l.cell_mm + 8.0;
   l.height_mm = l.ruler_y_mm + 20.0;
+  l.width_mm = std::max(l.width_mm, 110.0);
   return l;
 }
 
@@ -206,11 +207,15 @@ cv::Mat RenderMarkerSheetPng(const MarkerSheetOptions& o) {
     cv::line(sheet, cv::Point(px(rx + mm), px(ry)), cv::Point(px(rx + mm), px(ry - len)),
              cv::Scalar(0), std::max(1, px(0.1)));
   }
-  std::ostringstream label;
-  label << "scarmap marker " << o.dictionary << " id " << o.marker_id << ", " << o.side_mm
-        << " mm. Print at 100 %: this line must measure " << o.ruler_mm << " mm.";
-  cv::putText(sheet, label.str(), cv::Point(px(rx), px(ry + 8.0)), cv::FONT_HERSHEY_SIMPLEX,
-              px_mm * 0.12, cv::Scalar(0), std::max(1, px(0.15)), cv::LINE_AA);
+  std::ostringstream l1, l2;
+  l1 << "scarmap marker " << o.dictionary << " id " << o.marker_id << ", " << o.side_mm << " mm";
+  l2 << "Print at 100 %: this line must measure " << o.ruler_mm << " mm";
+  int line_no = 0;
+  for (const std::string& text : {l1.str(), l2.str()}) {
+    cv::putText(sheet, text, cv::Point(px(rx), px(ry + 7.0 + 5.0 * line_no++)),
+                cv::FONT_HERSHEY_SIMPLEX, px_mm * 0.09, cv::Scalar(0), std::max(1, px(0.12)),
+                cv::LINE_AA);
+  }
   return sheet;
 }
 

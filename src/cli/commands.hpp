@@ -17,6 +17,9 @@ CommandRunner AddSynthCommand(CLI::App& app);
 /// `scarmap eval`: score reports against ground truth.
 CommandRunner AddEvalCommand(CLI::App& app);
 
+/// `scarmap marker`: write a printable calibration marker sheet.
+CommandRunner AddMarkerCommand(CLI::App& app);
+
 /// Exit codes (documented in README.md).
 inline constexpr int kExitOk = 0;
 inline constexpr int kExitSomeFailed = 1;

@@ -21,6 +21,7 @@ int main(int argc, char** argv) {
   add(AddAnalyzeCommand(app));
   add(AddSynthCommand(app));
   add(AddEvalCommand(app));
+  add(AddMarkerCommand(app));
 
   try {
     app.parse(argc, argv);
