@@ -147,6 +147,7 @@ AnalysisResult Analyze(const PipelineOptions& o, const cv::Mat& img, std::option
   // Combined scar labels for the planner: FUT bands first, then FUE dots.
   cv::Mat labels = cv::Mat::zeros(w.bgr.size(), CV_32S);
   std::vector<SmpScarInput> plan_in;
+  std::vector<cv::Rect> boxes;  // per scar id - 1
   int next_id = 1;
   double total_len_px = 0.0;
   const cv::Point2d centre(img.cols / 2.0, img.rows / 2.0);
@@ -172,12 +173,12 @@ AnalysisResult Analyze(const PipelineOptions& o, const cv::Mat& img, std::option
       s.width_mm = Scale(Stats(b.width_profile_px), 1.0 / w.px_per_mm);
     }
     const cv::Mat m = fut.labels == static_cast<int>(i + 1);
-    s.contrast = MeasureContrast(o.contrast, w, m, hair | (any_scar & ~m));
+    labels.setTo(s.id, m);
+    boxes.push_back(cv::boundingRect(m));
     s.confidence = b.confidence;
     s.touches_border = b.touches_border;
-    labels.setTo(s.id, m);
-    plan_in.push_back({s.id, s.id, true, s.contrast, s.width_mm ? std::optional(s.width_mm->mean)
-                                                                : std::nullopt});
+    plan_in.push_back({s.id, s.id, true, {}, s.width_mm ? std::optional(s.width_mm->mean)
+                                                        : std::nullopt});
     total_len_px += s.length_px;
     if (s.touches_border)
       r.warnings.push_back("FUT scar " + std::to_string(s.id) +
@@ -200,21 +201,15 @@ AnalysisResult Analyze(const PipelineOptions& o, const cv::Mat& img, std::option
       s.area_mm2 = d.area_px / px2_per_mm2;
       s.diameter_mm = 2.0 * std::sqrt(*s.area_mm2 / CV_PI);
     }
-    // Contrast on a local window (hundreds of dots: full-frame masks would be slow).
-    const int rad = static_cast<int>(std::ceil(std::sqrt(d.area_px / CV_PI) +
-                                               w.MmToPx(o.contrast.ring_gap_mm +
-                                                        o.contrast.ring_width_mm))) + 2;
+    const int rad = static_cast<int>(std::ceil(std::sqrt(d.area_px / CV_PI))) + 3;
     const cv::Rect roi = cv::Rect(static_cast<int>(d.center_px.x) - rad,
                                   static_cast<int>(d.center_px.y) - rad, 2 * rad + 1,
                                   2 * rad + 1) & cv::Rect(0, 0, w.bgr.cols, w.bgr.rows);
-    const cv::Mat m = cv::Mat::zeros(w.bgr.size(), CV_8U);
-    cv::Mat mroi = m(roi);
-    mroi.setTo(255, fue.labels(roi) == static_cast<int>(i + 1));
-    s.contrast = MeasureContrast(o.contrast, w, m, hair | (any_scar & ~m));
+    labels(roi).setTo(s.id, fue.labels(roi) == static_cast<int>(i + 1));
+    boxes.push_back(roi);
     s.confidence = d.confidence;
     s.cluster_id = d.cluster >= 0 ? d.cluster + 1 : -1;
-    labels(roi).setTo(s.id, fue.labels(roi) == static_cast<int>(i + 1));
-    plan_in.push_back({s.id, s.id, false, s.contrast, s.diameter_mm});
+    plan_in.push_back({s.id, s.id, false, {}, s.diameter_mm});
     r.fue.push_back(s);
   }
   for (size_t c = 0; c < fue.clusters.size(); ++c) {
@@ -226,6 +221,15 @@ AnalysisResult Analyze(const PipelineOptions& o, const cv::Mat& img, std::option
     for (int k : fue.clusters[c].dots)
       if (k >= 0 && k < static_cast<int>(dot_ids.size())) fc.dot_ids.push_back(dot_ids[k]);
     r.fue_clusters.push_back(std::move(fc));
+  }
+  // Contrast of every scar against the skin around it (hair and other scars excluded).
+  for (auto& s : r.fut) {
+    s.contrast = MeasureContrast(o.contrast, w, labels, s.id, boxes[s.id - 1], hair);
+    plan_in[s.id - 1].contrast = s.contrast;
+  }
+  for (auto& s : r.fue) {
+    s.contrast = MeasureContrast(o.contrast, w, labels, s.id, boxes[s.id - 1], hair);
+    plan_in[s.id - 1].contrast = s.contrast;
   }
   if (far)
     r.warnings.push_back("a scar reaches far from the image centre: on a curved scalp its "

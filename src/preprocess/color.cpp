@@ -1,24 +1,128 @@
-// PLACEHOLDER until the colour stage lands (issue 5): replace wholesale.
 #include "scarmap/preprocess/color.hpp"
+
+#include <array>
+#include <algorithm>
+#include <cmath>
+#include <vector>
 
 #include <opencv2/imgproc.hpp>
 
+#include "scarmap/core/status.hpp"
+
 namespace scarmap {
-void FlattenOptions::Check() const {}
+namespace {
+
+// IEC 61966-2-1 sRGB decoding of an 8-bit value to linear light.
+const std::array<float, 256>& LinearLut() {
+  static const std::array<float, 256> lut = [] {
+    std::array<float, 256> t{};
+    for (int i = 0; i < 256; ++i) {
+      const double c = i / 255.0;
+      t[i] = static_cast<float>(c <= 0.04045 ? c / 12.92 : std::pow((c + 0.055) / 1.055, 2.4));
+    }
+    return t;
+  }();
+  return lut;
+}
+
+// D65 reference white (2 deg observer), Y = 1.
+constexpr double kXn = 0.95047, kYn = 1.0, kZn = 1.08883;
+
+inline float LabF(float t) {
+  constexpr float kEps = 216.0f / 24389.0f, kKappa = 24389.0f / 27.0f;
+  return t > kEps ? std::cbrt(t) : (kKappa * t + 16.0f) / 116.0f;
+}
+
+inline cv::Vec3f LinearToLab(float r, float g, float b) {
+  const float x = static_cast<float>((0.4124564 * r + 0.3575761 * g + 0.1804375 * b) / kXn);
+  const float y = static_cast<float>((0.2126729 * r + 0.7151522 * g + 0.0721750 * b) / kYn);
+  const float z = static_cast<float>((0.0193339 * r + 0.1191920 * g + 0.9503041 * b) / kZn);
+  const float fx = LabF(x), fy = LabF(y), fz = LabF(z);
+  return {116.0f * fy - 16.0f, 500.0f * (fx - fy), 200.0f * (fy - fz)};
+}
+
+}  // namespace
+
 cv::Mat BgrToLab(const cv::Mat& bgr) {
-  cv::Mat f, lab;
-  bgr.convertTo(f, CV_32F, 1.0 / 255.0);
-  cv::cvtColor(f, lab, cv::COLOR_BGR2Lab);
+  if (bgr.empty() || bgr.type() != CV_8UC3) throw Error("BgrToLab: expected CV_8UC3");
+  const auto& lut = LinearLut();
+  cv::Mat lab(bgr.size(), CV_32FC3);
+  cv::parallel_for_(cv::Range(0, bgr.rows), [&](const cv::Range& rows) {
+    for (int y = rows.start; y < rows.end; ++y) {
+      const cv::Vec3b* in = bgr.ptr<cv::Vec3b>(y);
+      cv::Vec3f* out = lab.ptr<cv::Vec3f>(y);
+      for (int x = 0; x < bgr.cols; ++x)
+        out[x] = LinearToLab(lut[in[x][2]], lut[in[x][1]], lut[in[x][0]]);
+    }
+  });
   return lab;
 }
+
 cv::Vec3d BgrToLab(const cv::Vec3d& bgr) {
-  cv::Mat m(1, 1, CV_8UC3, cv::Scalar(bgr[0], bgr[1], bgr[2]));
-  cv::Vec3f v = BgrToLab(m).at<cv::Vec3f>(0, 0);
-  return {v[0], v[1], v[2]};
+  auto lin = [](double v) {
+    const double c = std::clamp(v, 0.0, 255.0) / 255.0;
+    return static_cast<float>(c <= 0.04045 ? c / 12.92 : std::pow((c + 0.055) / 1.055, 2.4));
+  };
+  const cv::Vec3f l = LinearToLab(lin(bgr[2]), lin(bgr[1]), lin(bgr[0]));
+  return {l[0], l[1], l[2]};
 }
-cv::Mat FlattenLightness(const FlattenOptions&, const cv::Mat& lab, const cv::Mat&, double) {
-  cv::Mat ch[3];
-  cv::split(lab, ch);
-  return ch[0];
+
+void FlattenOptions::Check() const {
+  if (!(sigma_mm > 0.5 && sigma_mm < 200.0)) throw Error("flatten.sigma_mm must be in (0.5, 200)");
 }
+
+cv::Mat FlattenLightness(const FlattenOptions& options, const cv::Mat& lab, const cv::Mat& mask,
+                         double px_per_mm) {
+  options.Check();
+  if (lab.empty() || lab.type() != CV_32FC3) throw Error("FlattenLightness: expected CV_32FC3");
+  cv::Mat l;
+  cv::extractChannel(lab, l, 0);
+  // Robust background: a median over a coarse grid (dark hair and light scars are minorities in
+  // each cell), then a smooth normalised-convolution interpolation back to full size.
+  const double sigma_px = options.sigma_mm * px_per_mm;
+  const int cell = std::max(4, static_cast<int>(sigma_px / 2.0));
+  const int gw = (l.cols + cell - 1) / cell, gh = (l.rows + cell - 1) / cell;
+  cv::Mat grid(gh, gw, CV_32F, cv::Scalar(0)), weight(gh, gw, CV_32F, cv::Scalar(0));
+  std::vector<float> vals;
+  std::vector<float> all;
+  for (int gy = 0; gy < gh; ++gy) {
+    for (int gx = 0; gx < gw; ++gx) {
+      vals.clear();
+      const int y1 = std::min(l.rows, (gy + 1) * cell), x1 = std::min(l.cols, (gx + 1) * cell);
+      for (int y = gy * cell; y < y1; y += 2) {
+        const float* row = l.ptr<float>(y);
+        const uchar* m = mask.empty() ? nullptr : mask.ptr<uchar>(y);
+        for (int x = gx * cell; x < x1; x += 2)
+          if (!m || m[x]) vals.push_back(row[x]);
+      }
+      if (vals.size() < 8) continue;
+      std::nth_element(vals.begin(), vals.begin() + vals.size() / 2, vals.end());
+      grid.at<float>(gy, gx) = vals[vals.size() / 2];
+      weight.at<float>(gy, gx) = 1.0f;
+      all.push_back(vals[vals.size() / 2]);
+    }
+  }
+  if (all.empty()) return l;
+  std::nth_element(all.begin(), all.begin() + all.size() / 2, all.end());
+  const float level = all[all.size() / 2];
+  // Light smoothing of the grid (it is already robust), then bilinear interpolation between
+  // cell centres; edges replicate, so a lighting ramp is followed up to the border.
+  cv::Mat num, den;
+  cv::GaussianBlur(grid.mul(weight), num, cv::Size(0, 0), 0.8, 0.8, cv::BORDER_REPLICATE);
+  cv::GaussianBlur(weight, den, cv::Size(0, 0), 0.8, 0.8, cv::BORDER_REPLICATE);
+  cv::Mat coarse = num / cv::max(den, 1e-3f);
+  cv::Mat mapx(l.size(), CV_32F), mapy(l.size(), CV_32F);
+  for (int y = 0; y < l.rows; ++y) {
+    float* mx = mapx.ptr<float>(y);
+    float* my = mapy.ptr<float>(y);
+    for (int x = 0; x < l.cols; ++x) {
+      mx[x] = (x + 0.5f) / cell - 0.5f;
+      my[x] = (y + 0.5f) / cell - 0.5f;
+    }
+  }
+  cv::Mat bg;
+  cv::remap(coarse, bg, mapx, mapy, cv::INTER_LINEAR, cv::BORDER_REPLICATE);
+  return l - bg + level;
+}
+
 }  // namespace scarmap
