@@ -1,12 +1,146 @@
-// PLACEHOLDER until the follicle stage lands (issue 5): replace wholesale.
 #include "scarmap/follicle/follicle_detector.hpp"
 
+#include <algorithm>
+#include <cmath>
+
+#include <opencv2/imgproc.hpp>
+
+#include "scarmap/core/status.hpp"
+#include "scarmap/preprocess/color.hpp"
+
 namespace scarmap {
-void FollicleOptions::Check() const {}
-Follicles DetectFollicles(const FollicleOptions&, const WorkingImage& image) {
+namespace {
+
+// Robust sigma of the positive-skewed response: median absolute deviation over sampled pixels.
+double RobustSigma(const cv::Mat& resp, const cv::Mat& mask) {
+  std::vector<float> v;
+  v.reserve(resp.total() / 9 + 1);
+  for (int y = 0; y < resp.rows; y += 3) {
+    const float* r = resp.ptr<float>(y);
+    const uchar* m = mask.empty() ? nullptr : mask.ptr<uchar>(y);
+    for (int x = 0; x < resp.cols; x += 3)
+      if (!m || m[x]) v.push_back(r[x]);
+  }
+  if (v.size() < 10) return 1.0;
+  std::nth_element(v.begin(), v.begin() + v.size() / 2, v.end());
+  const float med = v[v.size() / 2];
+  for (float& x : v) x = std::abs(x - med);
+  std::nth_element(v.begin(), v.begin() + v.size() / 2, v.end());
+  return std::max(0.2, 1.4826 * v[v.size() / 2]);
+}
+
+}  // namespace
+
+void FollicleOptions::Check() const {
+  if (!(min_hair_width_mm > 0.0 && min_hair_width_mm < max_hair_width_mm))
+    throw Error("follicle.min_hair_width_mm must be > 0 and < max_hair_width_mm");
+  if (!(max_hair_width_mm <= 1.0)) throw Error("follicle.max_hair_width_mm must be <= 1 mm");
+  if (!(noise_sigmas > 0.0)) throw Error("follicle.noise_sigmas must be > 0");
+  if (!(min_contrast_L >= 0.0)) throw Error("follicle.min_contrast_L must be >= 0");
+  if (!(density_radius_mm > 0.0)) throw Error("follicle.density_radius_mm must be > 0");
+}
+
+Follicles DetectFollicles(const FollicleOptions& o, const WorkingImage& image) {
+  o.Check();
+  if (image.lab.empty()) throw Error("DetectFollicles: image.lab is empty");
+  const cv::Mat& mask = image.scalp_mask;
+  const cv::Mat flat = FlattenLightness({}, image.lab, mask, image.px_per_mm);
+
+  // Black-hat with a disc just wider than the thickest hair.
+  const int d = std::max(3, static_cast<int>(std::ceil(image.MmToPx(o.max_hair_width_mm) * 1.6)) | 1);
+  const cv::Mat disc = cv::getStructuringElement(cv::MORPH_ELLIPSE, {d, d});
+  cv::Mat smooth, resp;
+  const double s0 = std::max(0.5, image.MmToPx(o.min_hair_width_mm) * 0.5);
+  cv::GaussianBlur(flat, smooth, cv::Size(0, 0), s0);
+  cv::morphologyEx(smooth, resp, cv::MORPH_BLACKHAT, disc);
+
+  const double sigma = RobustSigma(resp, mask);
+  const double hi = std::max(o.noise_sigmas * sigma, o.min_contrast_L);
+  cv::Mat strong = resp > hi, weak = resp > 0.5 * hi;
+  if (!mask.empty()) {
+    strong &= mask;
+    weak &= mask;
+  }
+  // Hysteresis: weak components that contain a strong pixel.
+  cv::Mat labels, stats, cents;
+  const int n = cv::connectedComponentsWithStats(weak, labels, stats, cents, 8, CV_32S);
+  std::vector<uchar> keep(n, 0);
+  for (int y = 0; y < labels.rows; ++y) {
+    const int* l = labels.ptr<int>(y);
+    const uchar* s = strong.ptr<uchar>(y);
+    for (int x = 0; x < labels.cols; ++x)
+      if (s[x]) keep[l[x]] = 1;
+  }
+  keep[0] = 0;
+
   Follicles f;
-  f.hair_mask = cv::Mat::zeros(image.bgr.size(), CV_8U);
-  f.density_per_cm2 = cv::Mat::zeros(image.bgr.size(), CV_32F);
+  f.darkness = resp;
+  f.hair_mask = cv::Mat::zeros(flat.size(), CV_8U);
+  std::vector<double> areas;
+  for (int i = 1; i < n; ++i)
+    if (keep[i]) areas.push_back(stats.at<int>(i, cv::CC_STAT_AREA));
+  if (areas.empty()) {
+    f.density_per_cm2 = cv::Mat::zeros(flat.size(), CV_32F);
+    return f;
+  }
+  std::vector<double> sorted = areas;
+  std::sort(sorted.begin(), sorted.end());
+  // Single hairs dominate the components: their median area is the area of one hair. A
+  // component counts as several hairs only when clearly larger (round half up from 1.5 x).
+  const double a1 = std::max(2.0, sorted[sorted.size() / 2]);
+
+  // Darkest pixel per component.
+  std::vector<cv::Point> darkest(n, cv::Point(-1, -1));
+  std::vector<float> best(n, -1.0f);
+  for (int y = 0; y < labels.rows; ++y) {
+    const int* l = labels.ptr<int>(y);
+    const float* r = resp.ptr<float>(y);
+    uchar* hm = f.hair_mask.ptr<uchar>(y);
+    for (int x = 0; x < labels.cols; ++x) {
+      if (!keep[l[x]]) continue;
+      hm[x] = 255;
+      if (r[x] > best[l[x]]) best[l[x]] = r[x], darkest[l[x]] = {x, y};
+    }
+  }
+  for (int i = 1; i < n; ++i) {
+    if (!keep[i]) continue;
+    const double area = stats.at<int>(i, cv::CC_STAT_AREA);
+    const int hairs = std::max(1, static_cast<int>(std::lround(area / a1)));
+    if (hairs == 1) {
+      f.exits_px.emplace_back(darkest[i].x, darkest[i].y);
+      continue;
+    }
+    // Several hairs: spread along the component's principal axis.
+    const cv::Rect box(stats.at<int>(i, cv::CC_STAT_LEFT), stats.at<int>(i, cv::CC_STAT_TOP),
+                       stats.at<int>(i, cv::CC_STAT_WIDTH), stats.at<int>(i, cv::CC_STAT_HEIGHT));
+    const cv::Moments m = cv::moments(labels(box) == i, true);
+    const double cx = box.x + m.m10 / m.m00, cy = box.y + m.m01 / m.m00;
+    const double th = 0.5 * std::atan2(2 * m.mu11, m.mu20 - m.mu02);
+    const double len = std::sqrt(std::max(1.0, 12.0 * std::max(m.mu20, m.mu02) / m.m00));
+    for (int k = 0; k < hairs; ++k) {
+      const double t = hairs > 1 ? (k / (hairs - 1.0) - 0.5) * len * 0.8 : 0.0;
+      f.exits_px.emplace_back(cx + t * std::cos(th), cy + t * std::sin(th));
+    }
+  }
+
+  // Density map: exits per cm^2 within a disc.
+  cv::Mat dots = cv::Mat::zeros(flat.size(), CV_32F);
+  for (const auto& p : f.exits_px) {
+    const int x = std::clamp(static_cast<int>(std::lround(p.x)), 0, dots.cols - 1);
+    const int y = std::clamp(static_cast<int>(std::lround(p.y)), 0, dots.rows - 1);
+    dots.at<float>(y, x) += 1.0f;
+  }
+  const int k = 2 * static_cast<int>(std::lround(image.MmToPx(o.density_radius_mm))) + 1;
+  cv::Mat cnt, area;
+  cv::blur(dots, cnt, cv::Size(k, k));
+  cv::Mat m32;
+  if (mask.empty()) m32 = cv::Mat::ones(flat.size(), CV_32F);
+  else mask.convertTo(m32, CV_32F, 1.0 / 255.0);
+  cv::blur(m32, area, cv::Size(k, k));
+  // count per px / (scalp px per px) -> per px of scalp -> per cm^2.
+  const double px_per_cm2 = image.px_per_mm * image.px_per_mm * 100.0;
+  f.density_per_cm2 = cnt / cv::max(area, 1e-3f) * px_per_cm2;
   return f;
 }
+
 }  // namespace scarmap

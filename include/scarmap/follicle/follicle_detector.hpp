@@ -1,4 +1,14 @@
 // Hair exits / stubble: the dark dots and short strokes of a shaved scalp.
+//
+// Method: on illumination-flattened L* (preprocess/color.hpp), a morphological black-hat with a
+// disc slightly wider than the thickest hair (max_hair_width_mm) isolates dark structures
+// narrower than a hair; pixels whose response exceeds k robust noise sigmas (median absolute
+// deviation over the scalp, Donoho's estimator) and an absolute floor in L* units form the hair
+// mask (hysteresis at half the threshold). Each connected hair component is counted as
+// round(area / A1) hairs, where A1 is the median area of the image's own components
+// (single hairs dominate them): a unit of 2-3 hairs merged at its exit, or crossing strokes,
+// counts 2-3. Exits are placed at the component's darkest pixel (one) or spread along its
+// principal axis (several).
 #pragma once
 
 #include <vector>
@@ -10,18 +20,22 @@
 namespace scarmap {
 
 struct FollicleOptions {
-  double min_hair_width_mm = 0.05;
-  double max_hair_width_mm = 0.35;
-  void Check() const;
+  double min_hair_width_mm = 0.05;  ///< thinnest hair considered (below: noise)
+  double max_hair_width_mm = 0.35;  ///< thickest hair / stubble dot
+  double noise_sigmas = 4.0;        ///< detection threshold in robust noise sigmas
+  double min_contrast_L = 3.0;      ///< and at least this darker than the skin (L* units)
+  double density_radius_mm = 4.0;   ///< disc over which the density map averages
+  void Check() const;               ///< throws scarmap::Error naming a bad field
 };
 
 struct Follicles {
   std::vector<cv::Point2d> exits_px;  ///< one per visible hair, working px
   cv::Mat hair_mask;                  ///< CV_8U working, 255 = hair pixel (excluded from skin)
-  cv::Mat density_per_cm2;            ///< CV_32F working, local hair density map
+  cv::Mat darkness;                   ///< CV_32F working, black-hat response (L* units)
+  cv::Mat density_per_cm2;            ///< CV_32F working, local hair density (needs the scale)
 };
 
-/// Detects hair exits inside image.scalp_mask.
+/// Detects hair exits inside image.scalp_mask (uses image.lab; an empty scalp mask = everywhere).
 Follicles DetectFollicles(const FollicleOptions& options, const WorkingImage& image);
 
 }  // namespace scarmap
