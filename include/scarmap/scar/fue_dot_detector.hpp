@@ -1,4 +1,15 @@
 // FUE (punch) dot scars: light, round-ish, hairless spots 0.5-1.6 mm among stubble.
+//
+// Method: hair is removed from the illumination-flattened L* by a grey closing (dark structures
+// thinner than a hair disappear); bright blobs are found as scale-normalised Laplacian-of-
+// Gaussian maxima (Lindeberg 1998) at scales matching the dot radii; each candidate is segmented
+// at half maximum (the edge where its difference from the local skin level falls to half of its
+// own peak contrast, REPORT_CONTRACT.md) on a 4x bilinearly upsampled window, which gives a
+// sub-pixel area and equivalent diameter. Candidates are kept when their size, roundness,
+// solidity, contrast (absolute and in robust noise sigmas) and hairless centre fit an FUE scar;
+// specular glare (saturated), dandruff (tiny, very high contrast, irregular) and regions in the
+// exclude mask (FUT band) or at the frame edge are rejected. Merged dots ("moth-eaten") are split
+// at distance-transform peaks and reported as a cluster.
 #pragma once
 
 #include <vector>
@@ -13,14 +24,21 @@ namespace scarmap {
 struct FueDotOptions {
   double min_diameter_mm = 0.5;
   double max_diameter_mm = 1.6;
-  void Check() const;
+  double min_contrast_L = 2.0;   ///< peak must be at least this much lighter than skin (L*)
+  double noise_sigmas = 4.0;     ///< and this many robust noise sigmas
+  double min_roundness = 0.45;   ///< minor / major axis of a single dot
+  double min_solidity = 0.80;    ///< area / convex hull area of a single dot
+  double max_hair_fraction = 0.35;  ///< hair pixels allowed inside the dot
+  double max_cluster_mm2 = 12.0; ///< a merged cluster larger than this is not FUE
+  void Check() const;            ///< throws scarmap::Error naming a bad field
 };
 
 struct FueDot {
-  cv::Point2d center_px;   ///< working px, sub-pixel
-  double area_px = 0.0;    ///< working px^2 of the half-maximum region
-  double confidence = 0.0; ///< 0..1
-  int cluster = -1;        ///< index into FueDots::clusters, or -1
+  cv::Point2d center_px;    ///< working px, sub-pixel (centroid of the half-maximum region)
+  double area_px = 0.0;     ///< working px^2 of the half-maximum region (sub-pixel)
+  double peak_contrast_L = 0.0;  ///< peak L* above the local skin level
+  double confidence = 0.0;  ///< 0..1
+  int cluster = -1;         ///< index into FueDots::clusters, or -1
 };
 
 struct FueDotCluster {
@@ -36,7 +54,7 @@ struct FueDots {
 };
 
 /// Detects FUE dots inside image.scalp_mask, avoiding `exclude` (CV_8U, 255 = e.g. FUT band;
-/// may be empty).
+/// may be empty). Uses image.lab and follicles.hair_mask.
 FueDots DetectFueDots(const FueDotOptions& options, const WorkingImage& image,
                       const Follicles& follicles, const cv::Mat& exclude);
 

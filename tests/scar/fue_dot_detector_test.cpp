@@ -1,0 +1,123 @@
+#include "scarmap/scar/fue_dot_detector.hpp"
+
+#include <gtest/gtest.h>
+#include <opencv2/imgproc.hpp>
+
+#include "scarmap/preprocess/color.hpp"
+
+namespace scarmap {
+namespace {
+
+struct Dot {
+  cv::Point2d c;
+  double d_mm;
+};
+
+// 12 px/mm skin with stubble (avoiding the dots' centres) and soft whitish dots whose
+// half-maximum edge is the drawn disc (blurred with sigma << radius).
+WorkingImage Scene(const std::vector<Dot>& dots, double dl, cv::Mat* extra = nullptr) {
+  const double ppm = 12.0;
+  cv::Mat img(480, 640, CV_8UC3, cv::Scalar(140, 160, 200));
+  cv::Mat spots = cv::Mat::zeros(img.size(), CV_32F);
+  for (const Dot& d : dots)
+    cv::circle(spots, cv::Point(cvRound(d.c.x * 16), cvRound(d.c.y * 16)),
+               cvRound(d.d_mm / 2 * ppm * 16), cv::Scalar(1.0), cv::FILLED, cv::LINE_AA, 4);
+  cv::GaussianBlur(spots, spots, cv::Size(0, 0), 1.2);
+  cv::Mat f;
+  img.convertTo(f, CV_32FC3);
+  std::vector<cv::Mat> ch;
+  cv::split(f, ch);
+  for (auto& c : ch) c += spots * (dl * 2.2);  // roughly dl L* units
+  cv::merge(ch, f);
+  f.convertTo(img, CV_8UC3);
+  cv::RNG rng(3);
+  for (int i = 0; i < 2500; ++i) {
+    const cv::Point2d p(rng.uniform(0.0, 640.0), rng.uniform(0.0, 480.0));
+    bool inside = false;
+    for (const Dot& d : dots) inside = inside || cv::norm(p - d.c) < d.d_mm / 2 * ppm + 3;
+    if (inside) continue;
+    const double a = rng.uniform(0.0, CV_PI);
+    cv::line(img, p, p + 3.0 * cv::Point2d(std::cos(a), std::sin(a)), cv::Scalar(45, 45, 55), 2,
+             cv::LINE_AA);
+  }
+  if (extra) extra->copyTo(img, *extra != 0);
+  cv::Mat noise(img.size(), CV_8UC3);
+  rng.fill(noise, cv::RNG::NORMAL, 0, 2.5);
+  img += noise;
+  WorkingImage w;
+  w.bgr = img;
+  w.lab = BgrToLab(img);
+  w.px_per_mm = ppm;
+  w.scale_known = true;
+  w.scalp_mask = cv::Mat(img.size(), CV_8U, cv::Scalar(255));
+  return w;
+}
+
+std::vector<Dot> Grid() {
+  std::vector<Dot> dots;
+  const double ds[] = {0.6, 0.8, 1.0, 1.2, 1.5};
+  int k = 0;
+  for (int y = 60; y < 480; y += 90)
+    for (int x = 60; x < 640; x += 110) dots.push_back({{x + 0.3, y + 0.6}, ds[k++ % 5]});
+  return dots;
+}
+
+TEST(DetectFueDots, FindsDotsAndMeasuresHalfMaximumDiameter) {
+  const std::vector<Dot> truth = Grid();
+  const WorkingImage w = Scene(truth, 10.0);
+  const FueDots found = DetectFueDots({}, w, DetectFollicles({}, w), cv::Mat());
+  int matched = 0;
+  std::vector<double> rel;
+  for (const Dot& t : truth) {
+    for (const FueDot& d : found.dots) {
+      if (cv::norm(d.center_px - t.c) < 0.5 * 12) {
+        ++matched;
+        const double dmm = 2.0 * std::sqrt(d.area_px / CV_PI) / 12.0;
+        rel.push_back(std::abs(dmm - t.d_mm) / t.d_mm);
+        break;
+      }
+    }
+  }
+  EXPECT_EQ(matched, static_cast<int>(truth.size()));
+  EXPECT_LE(found.dots.size(), truth.size() + 1);
+  std::sort(rel.begin(), rel.end());
+  ASSERT_FALSE(rel.empty());
+  EXPECT_LT(rel[rel.size() / 2], 0.10);
+}
+
+TEST(DetectFueDots, StubbleAloneGivesNoDots) {
+  const WorkingImage w = Scene({}, 10.0);
+  const FueDots found = DetectFueDots({}, w, DetectFollicles({}, w), cv::Mat());
+  EXPECT_LE(found.dots.size(), 1u);
+}
+
+TEST(DetectFueDots, RejectsGlareAndExcludedRegions) {
+  cv::Mat extra = cv::Mat::zeros(480, 640, CV_8UC3);
+  cv::circle(extra, {300, 200}, 6, cv::Scalar(255, 255, 255), cv::FILLED);  // saturated glare
+  const WorkingImage w = Scene({{{100.0, 100.0}, 1.0}, {{500.0, 300.0}, 1.0}}, 10.0, &extra);
+  cv::Mat exclude = cv::Mat::zeros(480, 640, CV_8U);
+  cv::rectangle(exclude, cv::Rect(450, 250, 100, 100), cv::Scalar(255), cv::FILLED);
+  const FueDots found = DetectFueDots({}, w, DetectFollicles({}, w), exclude);
+  ASSERT_EQ(found.dots.size(), 1u);
+  EXPECT_NEAR(found.dots[0].center_px.x, 100.0, 2.0);
+}
+
+TEST(DetectFueDots, SplitsMergedDotsAndReportsTheCluster) {
+  const WorkingImage w = Scene({{{200.0, 200.0}, 1.1}, {{212.0, 200.0}, 1.1}}, 12.0);
+  const FueDots found = DetectFueDots({}, w, DetectFollicles({}, w), cv::Mat());
+  ASSERT_EQ(found.dots.size(), 2u);
+  ASSERT_EQ(found.clusters.size(), 1u);
+  EXPECT_EQ(found.clusters[0].dots.size(), 2u);
+}
+
+TEST(DetectFueDots, LabelsMatchTheDots) {
+  const WorkingImage w = Scene(Grid(), 8.0);
+  const FueDots found = DetectFueDots({}, w, DetectFollicles({}, w), cv::Mat());
+  for (size_t i = 0; i < found.dots.size(); ++i) {
+    const cv::Point c(cvRound(found.dots[i].center_px.x), cvRound(found.dots[i].center_px.y));
+    EXPECT_EQ(found.labels.at<int>(c), static_cast<int>(i + 1));
+  }
+}
+
+}  // namespace
+}  // namespace scarmap
