@@ -29,6 +29,7 @@ struct AnalyzeArgs {
   std::string config;
   double max_megapixels = 100.0;
   double margin_mm = 5.0;
+  double min_dpi = 400.0;
   double marker_mm = 10.0;
   std::string marker_dict = "DICT_4X4_50";
   bool no_marker = false;
@@ -64,6 +65,7 @@ void ApplyConfig(const std::string& path, CLI::App* cmd, AnalyzeArgs& a) {
       else if (key == "resume") a.resume = value.get<bool>();
       else if (key == "max-megapixels") a.max_megapixels = value.get<double>();
       else if (key == "margin-mm") a.margin_mm = value.get<double>();
+      else if (key == "min-dpi") a.min_dpi = value.get<double>();
       else if (key == "marker-mm") a.marker_mm = value.get<double>();
       else if (key == "marker-dict") a.marker_dict = value.get<std::string>();
       else if (key == "no-marker") a.no_marker = value.get<bool>();
@@ -106,6 +108,10 @@ CommandRunner AddAnalyzeCommand(CLI::App& app) {
   cmd->add_option("--margin-mm", a->margin_mm,
                   "SMP feathering margin around each scar, in mm (default 5)")
       ->check(CLI::Range(0.0, 30.0));
+  cmd->add_option("--min-dpi", a->min_dpi,
+                  "Use the file's resolution tag as the scale only at or above this many dots per "
+                  "inch (default 400; phone photos carry meaningless 72/300 dpi tags)")
+      ->check(CLI::Range(1.0, 100000.0));
   cmd->add_option("--marker-mm", a->marker_mm, "Printed side of the ArUco marker, in mm (default 10)")
       ->check(CLI::Range(1.0, 200.0));
   cmd->add_option("--marker-dict", a->marker_dict, "ArUco dictionary of the marker (default DICT_4X4_50)");
@@ -131,6 +137,7 @@ CommandRunner AddAnalyzeCommand(CLI::App& app) {
     bo.resume = a->resume;
     bo.pipeline.load.max_megapixels = a->max_megapixels;
     bo.pipeline.smp.margin_mm = a->margin_mm;
+    bo.pipeline.min_meaningful_dpi = a->min_dpi;
     bo.pipeline.marker.side_mm = a->marker_mm;
     bo.pipeline.marker.dictionary = a->marker_dict;
     bo.pipeline.use_marker = !a->no_marker;

@@ -25,6 +25,16 @@ bool IsImageName(const fs::path& p) {
   return kExt.count(ext) > 0;
 }
 
+// scarmap's own outputs and truth images are never inputs when a folder is expanded.
+bool IsOwnOutput(const fs::path& p) {
+  const std::string n = p.filename().string();
+  for (const char* suffix : {".truth.png", ".mask.png", ".overlay.jpg"}) {
+    const std::string s(suffix);
+    if (n.size() > s.size() && n.compare(n.size() - s.size(), s.size(), s) == 0) return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 void BatchOptions::Check() const {
@@ -43,11 +53,11 @@ std::vector<fs::path> ExpandInputs(const std::vector<fs::path>& inputs, bool rec
         // No follow_directory_symlink: a symlink loop cannot trap the walk.
         fs::recursive_directory_iterator it(in, fs::directory_options::skip_permission_denied, ec), end;
         for (; !ec && it != end; it.increment(ec))
-          if (IsImageName(it->path())) out.push_back(it->path());
+          if (IsImageName(it->path()) && !IsOwnOutput(it->path())) out.push_back(it->path());
       } else {
         fs::directory_iterator it(in, fs::directory_options::skip_permission_denied, ec), end;
         for (; !ec && it != end; it.increment(ec))
-          if (IsImageName(it->path())) out.push_back(it->path());
+          if (IsImageName(it->path()) && !IsOwnOutput(it->path())) out.push_back(it->path());
       }
     } else {
       out.push_back(in);  // a file, a missing path, or a folder named like an image

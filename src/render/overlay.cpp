@@ -75,7 +75,8 @@ cv::Mat RenderOverlay(const OverlayOptions& options, const cv::Mat& upright, con
     const int rad = std::max(4, static_cast<int>(std::lround(d.diameter_px * s * 0.5)) + line + 2);
     cv::circle(out, c, rad, kDark, line + 2, cv::LINE_AA);
     cv::circle(out, c, rad, kFue, line, cv::LINE_AA);
-    Label(out, std::to_string(d.id), c + cv::Point(rad + 2, -rad), font * 0.6, kFue);
+    // Ids of hundreds of dots would bury the picture: label them only when few.
+    if (r.fue.size() <= 60) Label(out, std::to_string(d.id), c + cv::Point(rad + 2, -rad), font * 0.6, kFue);
   }
   // Scale bar: 10 mm (or 5 mm on close-ups) at the bottom-left.
   const int margin = static_cast<int>(20 * font);

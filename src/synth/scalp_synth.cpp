@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <cstring>
 #include <fstream>
 #include <random>
 #include <sstream>
@@ -121,7 +122,8 @@ SynthImage RenderScalp(const SynthOptions& o, std::uint64_t seed) {
     H = static_cast<int>(W * 3.0 / 4.0);
     if (rng.P(0.3)) std::swap(W, H);
   }
-  const double ppm = rng.U(o.min_px_per_mm, o.max_px_per_mm);
+  // A multiple of 0.1 px/mm, so the JPEG's JFIF density (dots per cm) states it exactly.
+  const double ppm = std::round(rng.U(o.min_px_per_mm, o.max_px_per_mm) * 10.0) / 10.0;
   t.width = W;
   t.height = H;
   t.px_per_mm = ppm;
@@ -612,7 +614,17 @@ void WriteSynthSet(const SynthOptions& options, const std::filesystem::path& dir
     char stem[32];
     std::snprintf(stem, sizeof(stem), "scalp_%04d", i);
     img.truth.image = std::string(stem) + ".jpg";
-    WriteImageAtomic(dir / img.truth.image, img.bgr, {cv::IMWRITE_JPEG_QUALITY, img.truth.jpeg_quality});
+    std::vector<uchar> jpg;
+    cv::imencode(".jpg", img.bgr, jpg, {cv::IMWRITE_JPEG_QUALITY, img.truth.jpeg_quality});
+    // State the scale in the JFIF header (units 2 = dots per cm), like a calibrated camera or
+    // dermatoscope would: `scarmap analyze --min-dpi 1` then uses it.
+    if (jpg.size() > 18 && jpg[2] == 0xFF && jpg[3] == 0xE0 && std::memcmp(&jpg[6], "JFIF", 4) == 0) {
+      const int dpcm = static_cast<int>(std::lround(img.truth.px_per_mm * 10.0));
+      jpg[13] = 2;
+      jpg[14] = jpg[16] = static_cast<uchar>(dpcm >> 8);
+      jpg[15] = jpg[17] = static_cast<uchar>(dpcm & 0xFF);
+    }
+    WriteFileAtomic(dir / img.truth.image, std::string_view(reinterpret_cast<const char*>(jpg.data()), jpg.size()));
     WriteImageAtomic(dir / (std::string(stem) + ".truth.png"), img.labels);
     WriteTruthJson(img.truth, dir / (std::string(stem) + ".truth.json"));
     const Truth& t = img.truth;
