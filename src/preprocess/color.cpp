@@ -126,3 +126,29 @@ cv::Mat FlattenLightness(const FlattenOptions& options, const cv::Mat& lab, cons
 }
 
 }  // namespace scarmap
+
+namespace scarmap {
+
+cv::Mat FillMasked(const cv::Mat& img, const cv::Mat& mask, double sigma_px) {
+  if (img.type() != CV_32F) throw Error("FillMasked: expected CV_32F");
+  if (mask.empty()) return img.clone();
+  cv::Mat keep;
+  cv::Mat(mask == 0).convertTo(keep, CV_32F, 1.0 / 255.0);
+  cv::Mat num, den;
+  cv::GaussianBlur(img.mul(keep), num, cv::Size(0, 0), sigma_px);
+  cv::GaussianBlur(keep, den, cv::Size(0, 0), sigma_px);
+  cv::Mat filled = num / cv::max(den, 1e-3f);
+  cv::Mat out = img.clone();
+  filled.copyTo(out, mask);
+  // Where no skin pixel was near (den ~ 0), a wider fill.
+  cv::Mat sparse = (den < 0.05f) & mask;
+  if (cv::countNonZero(sparse)) {
+    cv::GaussianBlur(img.mul(keep), num, cv::Size(0, 0), 4 * sigma_px);
+    cv::GaussianBlur(keep, den, cv::Size(0, 0), 4 * sigma_px);
+    cv::Mat wide = num / cv::max(den, 1e-4f);
+    wide.copyTo(out, sparse);
+  }
+  return out;
+}
+
+}  // namespace scarmap

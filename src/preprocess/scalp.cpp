@@ -1,13 +1,107 @@
-// PLACEHOLDER until the scalp stage lands (issue 5): replace wholesale.
 #include "scarmap/preprocess/scalp.hpp"
 
+#include <algorithm>
+#include <cmath>
+#include <vector>
+
+#include <opencv2/imgproc.hpp>
+
+#include "scarmap/core/status.hpp"
+
 namespace scarmap {
-void ScalpOptions::Check() const {}
-ScalpRegion FindScalp(const ScalpOptions&, const WorkingImage& image) {
+namespace {
+
+float MedianOf(std::vector<float>& v) {
+  if (v.empty()) return 0.0f;
+  std::nth_element(v.begin(), v.begin() + v.size() / 2, v.end());
+  return v[v.size() / 2];
+}
+
+}  // namespace
+
+void ScalpOptions::Check() const {
+  if (!(min_scalp_area_mm2 >= 0.0)) throw Error("scalp.min_scalp_area_mm2 must be >= 0");
+  if (!(min_background_mm > 0.0)) throw Error("scalp.min_background_mm must be > 0");
+  if (!(chroma_tolerance > 0.0)) throw Error("scalp.chroma_tolerance must be > 0");
+}
+
+ScalpRegion FindScalp(const ScalpOptions& o, const WorkingImage& image) {
+  o.Check();
+  if (image.lab.empty()) throw Error("FindScalp: image.lab is empty");
+  const cv::Size size = image.lab.size();
   ScalpRegion r;
-  r.mask = cv::Mat(image.bgr.size(), CV_8U, cv::Scalar(255));
-  r.area_px = static_cast<double>(r.mask.total());
-  r.found = true;
+  const double s1 = std::max(1.0, image.MmToPx(1.0));
+  cv::Mat smooth;
+  cv::GaussianBlur(image.lab, smooth, cv::Size(0, 0), s1);
+  cv::Mat ch[3];
+  cv::split(smooth, ch);
+  cv::Mat l_raw;
+  cv::extractChannel(image.lab, l_raw, 0);
+  cv::Mat m1, m2;
+  cv::GaussianBlur(l_raw, m1, cv::Size(0, 0), s1);
+  cv::GaussianBlur(l_raw.mul(l_raw), m2, cv::Size(0, 0), s1);
+  cv::Mat tex;
+  cv::sqrt(cv::max(m2 - m1.mul(m1), 0.0f), tex);
+
+  // Reference from the central half of the frame.
+  const cv::Rect centre(size.width / 4, size.height / 4, std::max(1, size.width / 2), std::max(1, size.height / 2));
+  std::vector<float> va, vb, vl, vt;
+  for (int y = centre.y; y < centre.br().y; y += 2)
+    for (int x = centre.x; x < centre.br().x; x += 2) {
+      vl.push_back(ch[0].at<float>(y, x));
+      va.push_back(ch[1].at<float>(y, x));
+      vb.push_back(ch[2].at<float>(y, x));
+      vt.push_back(tex.at<float>(y, x));
+    }
+  const float Lr = MedianOf(vl), ar = MedianOf(va), br = MedianOf(vb), tr = MedianOf(vt);
+  r.reference_lab = {Lr, ar, br};
+
+  cv::Mat background(size, CV_8U, cv::Scalar(0));
+  const float tc = static_cast<float>(o.chroma_tolerance);
+  const float smooth_tex = std::max(0.8f, 0.35f * tr);
+  for (int y = 0; y < size.height; ++y) {
+    const float* L = ch[0].ptr<float>(y);
+    const float* A = ch[1].ptr<float>(y);
+    const float* B = ch[2].ptr<float>(y);
+    const float* T = tex.ptr<float>(y);
+    uchar* bg = background.ptr<uchar>(y);
+    for (int x = 0; x < size.width; ++x) {
+      const float dc = std::hypot(A[x] - ar, B[x] - br);
+      const float dl = L[x] - Lr;
+      const bool skin_like = dc < tc && dl > -35.0f && dl < 30.0f;
+      const bool smooth_px = T[x] < smooth_tex;
+      bg[x] = (!skin_like || smooth_px) ? 255 : 0;
+    }
+  }
+  // Only large regions are background: scars, dots and bands are narrower than this disc.
+  const int d = std::max(3, static_cast<int>(image.MmToPx(o.min_background_mm)) | 1);
+  const cv::Mat disc = cv::getStructuringElement(cv::MORPH_ELLIPSE, {d, d});
+  cv::morphologyEx(background, background, cv::MORPH_OPEN, disc);
+  cv::Mat scalp = background == 0;
+  // Largest scalp component (plus any at least a tenth of it), holes filled.
+  cv::Mat comp, stats, cents;
+  const int n = cv::connectedComponentsWithStats(scalp, comp, stats, cents, 8, CV_32S);
+  int largest = 0;
+  for (int i = 1; i < n; ++i)
+    if (largest == 0 || stats.at<int>(i, cv::CC_STAT_AREA) > stats.at<int>(largest, cv::CC_STAT_AREA)) largest = i;
+  r.mask = cv::Mat::zeros(size, CV_8U);
+  if (largest > 0) {
+    const int big = stats.at<int>(largest, cv::CC_STAT_AREA);
+    for (int i = 1; i < n; ++i)
+      if (stats.at<int>(i, cv::CC_STAT_AREA) >= big / 10) r.mask.setTo(255, comp == i);
+    // Fill holes: background components not touching the frame.
+    cv::Mat inv = r.mask == 0, hc;
+    const int nh = cv::connectedComponents(inv, hc, 4, CV_32S);
+    std::vector<char> border(nh, 0);
+    for (int x = 0; x < size.width; ++x) border[hc.at<int>(0, x)] = border[hc.at<int>(size.height - 1, x)] = 1;
+    for (int y = 0; y < size.height; ++y) border[hc.at<int>(y, 0)] = border[hc.at<int>(y, size.width - 1)] = 1;
+    for (int y = 0; y < size.height; ++y)
+      for (int x = 0; x < size.width; ++x)
+        if (!border[hc.at<int>(y, x)]) r.mask.at<uchar>(y, x) = 255;
+  }
+  r.area_px = cv::countNonZero(r.mask);
+  r.found = r.area_px > 0 && (!image.scale_known || r.area_px / (image.px_per_mm * image.px_per_mm) >= o.min_scalp_area_mm2);
   return r;
 }
+
 }  // namespace scarmap

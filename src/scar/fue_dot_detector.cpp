@@ -55,10 +55,9 @@ FueDots DetectFueDots(const FueDotOptions& o, const WorkingImage& image, const F
 
   // Hair-free, flattened lightness.
   const cv::Mat flat = FlattenLightness({}, image.lab, scalp, image.px_per_mm);
-  const int hd = std::max(3, static_cast<int>(std::ceil(image.MmToPx(0.35) * 1.6)) | 1);
-  cv::Mat clean;
-  cv::morphologyEx(flat, clean, cv::MORPH_CLOSE,
-                   cv::getStructuringElement(cv::MORPH_ELLIPSE, {hd, hd}));
+  cv::Mat hair_grown;
+  if (!fol.hair_mask.empty()) cv::dilate(fol.hair_mask, hair_grown, cv::Mat());
+  const cv::Mat clean = FillMasked(flat, hair_grown, std::max(1.0, image.MmToPx(0.3)));
 
   // Scale-normalised LoG over dot radii (sigma = r / sqrt(2)).
   const double rmin = image.MmToPx(o.min_diameter_mm / 2.0);

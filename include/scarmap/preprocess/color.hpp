@@ -23,3 +23,12 @@ cv::Mat FlattenLightness(const FlattenOptions& options, const cv::Mat& lab, cons
                          double px_per_mm);
 
 }  // namespace scarmap
+
+namespace scarmap {
+
+/// Replaces the pixels of `img` (CV_32F) under `mask` (CV_8U, 255 = replace, e.g. hair) by a
+/// normalised convolution (Knutsson & Westin 1993) of the unmasked pixels with a Gaussian of
+/// `sigma_px`, so hair does not bias the skin lightness around it. Returns a new image.
+cv::Mat FillMasked(const cv::Mat& img, const cv::Mat& mask, double sigma_px);
+
+}  // namespace scarmap
