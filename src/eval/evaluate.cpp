@@ -49,6 +49,30 @@ double PointToPolyline(const cv::Point2d& p, const std::vector<cv::Point2d>& lin
   return best;
 }
 
+// Fills the pixels whose centre lies inside `poly` (even-odd scanline rule), so a contour on
+// half-pixel boundaries rasterises to exactly the pixels it encloses.
+void FillPolygonCentres(cv::Mat& mask, const std::vector<cv::Point2d>& poly) {
+  if (poly.size() < 3) return;
+  double ymin = 1e18, ymax = -1e18;
+  for (const auto& p : poly) ymin = std::min(ymin, p.y), ymax = std::max(ymax, p.y);
+  const int y0 = std::max(0, static_cast<int>(std::ceil(ymin))), y1 = std::min(mask.rows - 1, static_cast<int>(std::floor(ymax)));
+  std::vector<double> xs;
+  for (int y = y0; y <= y1; ++y) {
+    xs.clear();
+    for (size_t i = 0; i < poly.size(); ++i) {
+      const cv::Point2d a = poly[i], b = poly[(i + 1) % poly.size()];
+      if ((a.y <= y && b.y > y) || (b.y <= y && a.y > y))
+        xs.push_back(a.x + (y - a.y) * (b.x - a.x) / (b.y - a.y));
+    }
+    std::sort(xs.begin(), xs.end());
+    for (size_t k = 0; k + 1 < xs.size(); k += 2) {
+      const int xa = std::max(0, static_cast<int>(std::ceil(xs[k])));
+      const int xb = std::min(mask.cols - 1, static_cast<int>(std::ceil(xs[k + 1])) - 1);
+      for (int x = xa; x <= xb; ++x) mask.at<uchar>(y, x) = 255;
+    }
+  }
+}
+
 }  // namespace
 
 void EvalOptions::Check() const {
@@ -112,11 +136,7 @@ ImageScore ScoreImage(const EvalOptions& o, const Truth& t, const cv::Mat& truth
   }
   if (pred.empty()) {
     pred = cv::Mat::zeros(truth_labels.size(), CV_8U);
-    for (const FutScar& f : r.fut) {
-      std::vector<std::vector<cv::Point>> poly(1);
-      for (const auto& p : f.contour_px) poly[0].emplace_back(cvRound(p.x), cvRound(p.y));
-      if (poly[0].size() >= 3) cv::fillPoly(pred, poly, cv::Scalar(255));
-    }
+    for (const FutScar& f : r.fut) FillPolygonCentres(pred, f.contour_px);
   }
   const cv::Mat truth_fut = truth_labels == 1;
   s.fut_pred_pixels = cv::countNonZero(pred);
