@@ -161,10 +161,10 @@ FutBands SegmentFutBands(const FutOptions& o, const WorkingImage& image, const F
       // Polynomial centreline v(u), degree 3, least squares on u normalised to [-1, 1].
       const int deg = len_est > image.MmToPx(40) ? 4 : 3;
       cv::Mat A(static_cast<int>(pts.size()), deg + 1, CV_64F), bvec(static_cast<int>(pts.size()), 1, CV_64F);
-      const double uc = 0.5 * (umin + umax), us = std::max(1.0, 0.5 * len_est);
+      const double uc = 0.5 * (umin + umax), us_scale = std::max(1.0, 0.5 * len_est);
       for (size_t k = 0; k < pts.size(); ++k) {
         const cv::Point2d d = pts[k] - mean;
-        const double u = (d.dot(ax) - uc) / us;
+        const double u = (d.dot(ax) - uc) / us_scale;
         double pw = 1;
         for (int j = 0; j <= deg; ++j) A.at<double>(static_cast<int>(k), j) = pw, pw *= u;
         bvec.at<double>(static_cast<int>(k)) = d.dot(nx);
@@ -172,7 +172,7 @@ FutBands SegmentFutBands(const FutOptions& o, const WorkingImage& image, const F
       cv::Mat coef;
       cv::solve(A, bvec, coef, cv::DECOMP_SVD);
       auto vfit = [&](double u) {
-        const double t = (u - uc) / us;
+        const double t = (u - uc) / us_scale;
         double v = 0, pw = 1;
         for (int j = 0; j <= deg; ++j) v += coef.at<double>(j) * pw, pw *= t;
         return v;
@@ -253,8 +253,21 @@ FutBands SegmentFutBands(const FutOptions& o, const WorkingImage& image, const F
       // Consistency: the band must hold along most of its length (not a row of dots).
       const double stations = (umax - umin) / (step / 2) + 1;
       if (centre.size() < 0.7 * stations) continue;
-      const double contrast = Median(contrasts);
-      if (std::abs(contrast) < o.min_contrast_L) continue;
+      double contrast = Median(contrasts);
+      // The band ends where its contrast falls to half of its own (half maximum along the band,
+      // as across it): drop end stations below that.
+      {
+        size_t a = 0, z = contrasts.size();
+        while (a < z && std::abs(contrasts[a]) < 0.5 * std::abs(contrast)) ++a;
+        while (z > a && std::abs(contrasts[z - 1]) < 0.5 * std::abs(contrast)) --z;
+        auto cut = [&](auto& v) { v = std::vector<typename std::decay_t<decltype(v)>::value_type>(v.begin() + a, v.begin() + z); };
+        cut(centre), cut(left), cut(right), cut(widths), cut(contrasts);
+        if (centre.size() < 4) continue;
+        contrast = Median(contrasts);
+      }
+      // Dark thin lines have many look-alikes (wrinkles, folds, shadows, aligned hair): a band
+      // darker than the skin must show twice the contrast of a light one.
+      if (std::abs(contrast) < (sign > 0 ? 1.0 : 2.0) * o.min_contrast_L) continue;
       // A band is long for its width, with a contrast that holds along it; a glint or a lighter
       // patch of skin is a blob whose contrast peaks in its middle.
       const double med_width = Median(widths);
@@ -273,7 +286,42 @@ FutBands SegmentFutBands(const FutOptions& o, const WorkingImage& image, const F
         for (size_t k = 1; k + 1 < v.size(); ++k) s[k] = (v[k - 1] + v[k] + v[k + 1]) * (1.0 / 3);
         v = s;
       };
-      smooth(left), smooth(right), smooth(centre);
+      smooth(left), smooth(right);
+      // The centreline: a polynomial refitted (least squares, Huber-like reweighting once)
+      // through the half-maximum midpoints; station-to-station jitter of the edge estimates
+      // would otherwise add spurious length, and a blunt band end would bend it.
+      {
+        const int nc = static_cast<int>(centre.size());
+        std::vector<double> us(nc), vs(nc), wts(nc, 1.0);
+        for (int k = 0; k < nc; ++k) {
+          us[k] = (centre[k] - mean).dot(ax);
+          vs[k] = (centre[k] - mean).dot(nx);
+        }
+        cv::Mat c2;
+        for (int pass = 0; pass < 2; ++pass) {
+          cv::Mat A2(nc, deg + 1, CV_64F), b2(nc, 1, CV_64F);
+          for (int k = 0; k < nc; ++k) {
+            const double t = (us[k] - uc) / us_scale;
+            double pw = 1;
+            for (int j = 0; j <= deg; ++j) A2.at<double>(k, j) = pw * wts[k], pw *= t;
+            b2.at<double>(k) = vs[k] * wts[k];
+          }
+          cv::solve(A2, b2, c2, cv::DECOMP_SVD);
+          for (int k = 0; k < nc; ++k) {
+            const double t = (us[k] - uc) / us_scale;
+            double v = 0, pw = 1;
+            for (int j = 0; j <= deg; ++j) v += c2.at<double>(j) * pw, pw *= t;
+            const double res = std::abs(v - vs[k]);
+            wts[k] = res < 2.0 ? 1.0 : 2.0 / res;
+          }
+        }
+        for (int k = 0; k < nc; ++k) {
+          const double t = (us[k] - uc) / us_scale;
+          double v = 0, pw = 1;
+          for (int j = 0; j <= deg; ++j) v += c2.at<double>(j) * pw, pw *= t;
+          centre[k] = mean + us[k] * ax + v * nx;
+        }
+      }
       std::vector<cv::Point> poly;
       for (const auto& p : left) poly.emplace_back(cvRound(p.x * 16), cvRound(p.y * 16));
       for (auto it = right.rbegin(); it != right.rend(); ++it) poly.emplace_back(cvRound(it->x * 16), cvRound(it->y * 16));
@@ -293,7 +341,13 @@ FutBands SegmentFutBands(const FutOptions& o, const WorkingImage& image, const F
         const int rd = 2 * static_cast<int>(image.MmToPx(3.0)) + 1;
         cv::dilate(m, ring, cv::getStructuringElement(cv::MORPH_ELLIPSE, {rd, rd}));
         ring &= ~m;
-        if (!scalp.empty()) ring &= scalp;
+        if (!scalp.empty()) {
+          // A light hairless strip along the edge of the scalp is the border with the
+          // background, not a scar: most of a band's surroundings are scalp.
+          const double ring_all = std::max(1, cv::countNonZero(ring));
+          ring &= scalp;
+          if (cv::countNonZero(ring) < 0.8 * ring_all) continue;
+        }
         const double ring_px = std::max(1, cv::countNonZero(ring));
         const double ring_hair = cv::countNonZero(fol.hair_mask & ring) / ring_px;
         const double in_hair = static_cast<double>(hair_in) / band_px;
