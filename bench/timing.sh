@@ -7,7 +7,7 @@ build=${1:-build} n=${2:-8}
 work=$(mktemp -d)
 "$build/scarmap" synth --out "$work/in" --n "$n" --seed 7 --size 4000x3000 --px-per-mm 12:30 2>/dev/null
 now() { date +%s.%N; }
-t0=$(now); "$build/decode_only" "$work/in"/*.jpg; t1=$(now)
+t0=$(now); "$build/bench/decode_only" "$work/in"/*.jpg; t1=$(now)
 /usr/bin/time -f "%M" -o "$work/rss1" "$build/scarmap" analyze "$work/in" -o "$work/o1" -q --jobs 1 --min-dpi 1 || true; t2=$(now)
 /usr/bin/time -f "%M" -o "$work/rss2" "$build/scarmap" analyze "$work/in" -o "$work/o2" -q --jobs 2 --min-dpi 1 || true; t3=$(now)
 python3 - "$t0" "$t1" "$t2" "$t3" "$n" "$(cat "$work/rss1")" "$(cat "$work/rss2")" <<'PY'
