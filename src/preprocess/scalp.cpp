@@ -56,7 +56,20 @@ ScalpRegion FindScalp(const ScalpOptions& o, const WorkingImage& image) {
   const float Lr = MedianOf(vl), ar = MedianOf(va), br = MedianOf(vb), tr = MedianOf(vt);
   r.reference_lab = {Lr, ar, br};
 
-  cv::Mat background(size, CV_8U, cv::Scalar(0));
+  // Stubble: dark structures thinner than a hair (black-hat, disc 0.56 mm) deeper than 3 L*;
+  // their local density (3 mm) tells hair-bearing scalp from hairless skin such as an ear.
+  cv::Mat hairy;
+  {
+    const int hd = std::max(3, static_cast<int>(std::ceil(image.MmToPx(0.35) * 1.6)) | 1);
+    cv::Mat bh;
+    cv::morphologyEx(l_raw, bh, cv::MORPH_BLACKHAT, cv::getStructuringElement(cv::MORPH_ELLIPSE, {hd, hd}));
+    cv::Mat h;
+    cv::Mat(bh > 3.0f).convertTo(h, CV_32F, 1.0 / 255.0);
+    cv::GaussianBlur(h, hairy, cv::Size(0, 0), std::max(1.0, image.MmToPx(1.5)));
+  }
+  // Background with and without the hairless cue: where stubble is too faint to see (very
+  // light hair), the cue would take the whole scalp away, and is then not used.
+  cv::Mat background(size, CV_8U, cv::Scalar(0)), background_nohair(size, CV_8U, cv::Scalar(0));
   const float tc = static_cast<float>(o.chroma_tolerance);
   const float smooth_tex = std::max(0.8f, 0.35f * tr);
   for (int y = 0; y < size.height; ++y) {
@@ -64,19 +77,25 @@ ScalpRegion FindScalp(const ScalpOptions& o, const WorkingImage& image) {
     const float* A = ch[1].ptr<float>(y);
     const float* B = ch[2].ptr<float>(y);
     const float* T = tex.ptr<float>(y);
+    const float* Hy = hairy.ptr<float>(y);
     uchar* bg = background.ptr<uchar>(y);
+    uchar* bn = background_nohair.ptr<uchar>(y);
     for (int x = 0; x < size.width; ++x) {
       const float dc = std::hypot(A[x] - ar, B[x] - br);
       const float dl = L[x] - Lr;
       const bool skin_like = dc < tc && dl > -35.0f && dl < 30.0f;
       const bool smooth_px = T[x] < smooth_tex;
-      bg[x] = (!skin_like || smooth_px) ? 255 : 0;
+      bn[x] = (!skin_like || smooth_px) ? 255 : 0;
+      bg[x] = (bn[x] || Hy[x] < 0.015f) ? 255 : 0;
     }
   }
   // Only large regions are background: scars, dots and bands are narrower than this disc.
   const int d = std::max(3, static_cast<int>(image.MmToPx(o.min_background_mm)) | 1);
   const cv::Mat disc = cv::getStructuringElement(cv::MORPH_ELLIPSE, {d, d});
   cv::morphologyEx(background, background, cv::MORPH_OPEN, disc);
+  cv::morphologyEx(background_nohair, background_nohair, cv::MORPH_OPEN, disc);
+  if (cv::countNonZero(background == 0) < 0.3 * cv::countNonZero(background_nohair == 0))
+    background = background_nohair;
   cv::Mat scalp = background == 0;
   // Largest scalp component (plus any at least a tenth of it), holes filled.
   cv::Mat comp, stats, cents;

@@ -119,14 +119,21 @@ FueDots DetectFueDots(const FueDotOptions& o, const WorkingImage& image, const F
     // Skin level: median in a ring 1.6-2.6 radii around the candidate, hair excluded.
     std::vector<float> ring;
     const double r_in = 1.6 * c.radius_px, r_out = 2.6 * c.radius_px + 1.0;
+    int ring_all = 0, ring_off = 0;
     for (int y = 0; y < win.height; ++y)
       for (int x = 0; x < win.width; ++x) {
         const double dd = std::hypot(win.x + x - c.p.x, win.y + y - c.p.y);
         if (dd < r_in || dd > r_out) continue;
+        ++ring_all;
+        if (!scalp.empty() && !scalp.at<uchar>(win.y + y, win.x + x)) {
+          ++ring_off;
+          continue;
+        }
         if (!hair.empty() && hair.at<uchar>(win.y + y, win.x + x)) continue;
         ring.push_back(v.at<float>(y, x));
       }
-    if (ring.size() < 8) continue;
+    // At the edge of the scalp (ear, neck, background) the skin level is unknown.
+    if (ring.size() < 8 || ring_off > 0.1 * ring_all) continue;
     std::nth_element(ring.begin(), ring.begin() + ring.size() / 2, ring.end());
     const float skin = ring[ring.size() / 2];
     const float peak = smooth.at<float>(c.p);

@@ -181,6 +181,29 @@ SynthImage RenderScalp(const SynthOptions& o, std::uint64_t seed) {
     t.distractors.push_back(clothing ? "clothing" : "background");
   }
 
+  // An ear (or the neck's side) at a frame edge: skin-coloured, hairless, not scalp. Drawn from
+  // its own random stream so the other features of a seed do not change with it.
+  {
+    Rng ear(seed * 0x2545F4914F6CDD1Dull + 77);
+    if (ear.P(0.2) && labels.at<uchar>(H / 2, 0) != 3 && labels.at<uchar>(H / 2, W - 1) != 3) {
+      const bool left = ear.P(0.5);
+      const cv::Point2d c((left ? -ear.U(0, 12) : Wmm + ear.U(0, 12)), Hmm * ear.U(0.35, 0.65));
+      const double ax = ear.U(18, 30), ay = ear.U(30, 48);
+      const cv::Vec3f ear_col = LabToLinearRgb(std::max(15.0, L_skin - ear.U(0, 6)), a_skin + ear.U(2, 7), b_skin);
+      for (int y = 0; y < H; ++y)
+        for (int x = 0; x < W; ++x) {
+          const double dx = (x / ppm - c.x) / ax, dy = (y / ppm - c.y) / ay;
+          const double rr = std::sqrt(dx * dx + dy * dy);
+          if (rr > 1.0) continue;
+          labels.at<uchar>(y, x) = 3;
+          // Folds of the ear and a shadow towards its rim.
+          const float shade = static_cast<float>(1.0 - 0.35 * std::pow(rr, 6) - 0.08 * std::sin(rr * 14));
+          lin.at<cv::Vec3f>(y, x) = ear_col * shade;
+        }
+      t.distractors.push_back("ear");
+    }
+  }
+
   // FUT bands.
   cv::Mat band_alpha = cv::Mat::zeros(H, W, CV_32F);
   std::vector<Band> bands;

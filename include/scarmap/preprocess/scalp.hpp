@@ -6,7 +6,8 @@
 // skin-like when its chroma (a*, b*) is close to the reference and its lightness within a broad
 // range; it is textured when the local standard deviation of L* (stubble, pores) is a sizeable
 // fraction of the central region's. Background = not skin-like, or smooth (no stubble, no pores:
-// a wall the colour of skin is still smooth).
+// a wall the colour of skin is still smooth), or hairless (stubble density below 1 % over 3 mm:
+// an ear or the neck).
 // An opening with a disc wider than any scar (12 mm) keeps only large regions as background,
 // so scars, bands, dots and glints stay inside the scalp; holes are filled.
 #pragma once
