@@ -7,27 +7,10 @@
 
 #include "scarmap/core/status.hpp"
 #include "scarmap/preprocess/color.hpp"
+#include "scarmap/preprocess/stats.hpp"
 
 namespace scarmap {
 namespace {
-
-// Robust sigma of the positive-skewed response: median absolute deviation over sampled pixels.
-double RobustSigma(const cv::Mat& resp, const cv::Mat& mask) {
-  std::vector<float> v;
-  v.reserve(resp.total() / 9 + 1);
-  for (int y = 0; y < resp.rows; y += 3) {
-    const float* r = resp.ptr<float>(y);
-    const uchar* m = mask.empty() ? nullptr : mask.ptr<uchar>(y);
-    for (int x = 0; x < resp.cols; x += 3)
-      if (!m || m[x]) v.push_back(r[x]);
-  }
-  if (v.size() < 10) return 1.0;
-  std::nth_element(v.begin(), v.begin() + v.size() / 2, v.end());
-  const float med = v[v.size() / 2];
-  for (float& x : v) x = std::abs(x - med);
-  std::nth_element(v.begin(), v.begin() + v.size() / 2, v.end());
-  return std::max(0.2, 1.4826 * v[v.size() / 2]);
-}
 
 }  // namespace
 
@@ -54,7 +37,7 @@ Follicles DetectFollicles(const FollicleOptions& o, const WorkingImage& image) {
   cv::GaussianBlur(flat, smooth, cv::Size(0, 0), s0);
   cv::morphologyEx(smooth, resp, cv::MORPH_BLACKHAT, disc);
 
-  const double sigma = RobustSigma(resp, mask);
+  const double sigma = RobustSigma(resp, mask, 0.2);
   const double hi = std::max(o.noise_sigmas * sigma, o.min_contrast_L);
   cv::Mat strong = resp > hi, weak = resp > 0.5 * hi;
   if (!mask.empty()) {

@@ -7,25 +7,10 @@
 
 #include "scarmap/core/status.hpp"
 #include "scarmap/preprocess/color.hpp"
+#include "scarmap/preprocess/stats.hpp"
 
 namespace scarmap {
 namespace {
-
-double RobustSigma(const cv::Mat& img, const cv::Mat& mask) {
-  std::vector<float> v;
-  for (int y = 0; y < img.rows; y += 3) {
-    const float* r = img.ptr<float>(y);
-    const uchar* m = mask.empty() ? nullptr : mask.ptr<uchar>(y);
-    for (int x = 0; x < img.cols; x += 3)
-      if (!m || m[x]) v.push_back(r[x]);
-  }
-  if (v.size() < 10) return 1.0;
-  std::nth_element(v.begin(), v.begin() + v.size() / 2, v.end());
-  const float med = v[v.size() / 2];
-  for (float& x : v) x = std::abs(x - med);
-  std::nth_element(v.begin(), v.begin() + v.size() / 2, v.end());
-  return std::max(0.1, 1.4826 * v[v.size() / 2]);
-}
 
 struct Candidate {
   cv::Point p;
@@ -75,12 +60,12 @@ FueDots DetectFueDots(const FueDotOptions& o, const WorkingImage& image, const F
     lap.copyTo(best, better);
     best_r.setTo(r, better);
   }
-  const double noise = RobustSigma(best, scalp);
+  const double noise = RobustSigma(best, scalp, 0.1);
   const double contrast_noise = RobustSigma(clean - [&] {
     cv::Mat g;
     cv::GaussianBlur(clean, g, cv::Size(0, 0), std::max(1.0, rmax));
     return g;
-  }(), scalp);
+  }(), scalp, 0.1);
 
   // Local maxima above threshold.
   cv::Mat dil;

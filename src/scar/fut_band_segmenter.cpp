@@ -7,22 +7,10 @@
 
 #include "scarmap/core/status.hpp"
 #include "scarmap/preprocess/color.hpp"
+#include "scarmap/preprocess/stats.hpp"
 
 namespace scarmap {
 namespace {
-
-[[maybe_unused]] double RobustSigma(const cv::Mat& img, const cv::Mat& mask) {
-  std::vector<float> v;
-  for (int y = 0; y < img.rows; y += 3)
-    for (int x = 0; x < img.cols; x += 3)
-      if (mask.empty() || mask.at<uchar>(y, x)) v.push_back(img.at<float>(y, x));
-  if (v.size() < 10) return 1.0;
-  std::nth_element(v.begin(), v.begin() + v.size() / 2, v.end());
-  const float med = v[v.size() / 2];
-  for (float& x : v) x = std::abs(x - med);
-  std::nth_element(v.begin(), v.begin() + v.size() / 2, v.end());
-  return std::max(1e-3, 1.4826 * v[v.size() / 2]);
-}
 
 // Bilinear sample with border clamp.
 float Sample(const cv::Mat& img, double x, double y) {
