@@ -208,6 +208,11 @@ FueDots DetectFueDots(const FueDotOptions& o, const WorkingImage& image, const F
                         roundness >= o.min_roundness;
     const double snr = contrast / std::max(0.1, contrast_noise);
     const double conf_c = 1.0 - std::exp(-(snr - o.noise_sigmas) / 4.0);
+    // Barely above the noise threshold: gaps between dense stubble look like this.
+    if (conf_c < o.min_confidence) {
+      taken(win) |= region;  // nor does a weaker candidate inside the same spot qualify
+      continue;
+    }
     if (single) {
       if (area > amax * 1.15) continue;
       FueDot d;

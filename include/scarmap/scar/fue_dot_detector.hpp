@@ -30,6 +30,7 @@ struct FueDotOptions {
   double min_solidity = 0.80;    ///< area / convex hull area of a single dot
   double max_hair_fraction = 0.35;  ///< hair pixels allowed inside the dot
   double max_cluster_mm2 = 12.0; ///< a merged cluster larger than this is not FUE
+  double min_confidence = 0.2;   ///< contrast confidence 1 - exp(-(SNR - noise_sigmas) / 4)
   void Check() const;            ///< throws scarmap::Error naming a bad field
 };
 
