@@ -3,7 +3,7 @@
 #include <gtest/gtest.h>
 #include <opencv2/imgproc.hpp>
 
-#include "scarmap/preprocess/color.hpp"
+#include "testing/images.hpp"
 
 namespace scarmap {
 namespace {
@@ -30,13 +30,7 @@ WorkingImage Stubble(int n, cv::Scalar skin, cv::Scalar hair, int* drawn) {
   cv::Mat noise(img.size(), CV_8UC3);
   rng.fill(noise, cv::RNG::NORMAL, 0, 3);
   img += noise;
-  WorkingImage w;
-  w.bgr = img;
-  w.lab = BgrToLab(img);
-  w.px_per_mm = 12.0;
-  w.scale_known = true;
-  w.scalp_mask = cv::Mat(img.size(), CV_8U, cv::Scalar(255));
-  return w;
+  return testing::MakeWorking(img, 12.0);
 }
 
 TEST(DetectFollicles, CountsDarkStubbleOnLightSkin) {

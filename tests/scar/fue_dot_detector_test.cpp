@@ -3,7 +3,7 @@
 #include <gtest/gtest.h>
 #include <opencv2/imgproc.hpp>
 
-#include "scarmap/preprocess/color.hpp"
+#include "testing/images.hpp"
 
 namespace scarmap {
 namespace {
@@ -44,13 +44,7 @@ WorkingImage Scene(const std::vector<Dot>& dots, double dl, cv::Mat* extra = nul
   cv::Mat noise(img.size(), CV_8UC3);
   rng.fill(noise, cv::RNG::NORMAL, 0, 2.5);
   img += noise;
-  WorkingImage w;
-  w.bgr = img;
-  w.lab = BgrToLab(img);
-  w.px_per_mm = ppm;
-  w.scale_known = true;
-  w.scalp_mask = cv::Mat(img.size(), CV_8U, cv::Scalar(255));
-  return w;
+  return testing::MakeWorking(img, ppm);
 }
 
 std::vector<Dot> Grid() {

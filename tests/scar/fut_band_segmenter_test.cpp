@@ -5,7 +5,7 @@
 #include <gtest/gtest.h>
 #include <opencv2/imgproc.hpp>
 
-#include "scarmap/preprocess/color.hpp"
+#include "testing/images.hpp"
 
 namespace scarmap {
 namespace {
@@ -42,13 +42,7 @@ WorkingImage Scene(double width_mm, double dl, bool band, int x0 = 0, int x1 = 9
   cv::Mat noise(size, CV_8UC3);
   rng.fill(noise, cv::RNG::NORMAL, 0, 2);
   img += noise;
-  WorkingImage w;
-  w.bgr = img;
-  w.lab = BgrToLab(img);
-  w.px_per_mm = kPpm;
-  w.scale_known = true;
-  w.scalp_mask = cv::Mat(size, CV_8U, cv::Scalar(255));
-  return w;
+  return testing::MakeWorking(img, kPpm);
 }
 
 double Mean(const std::vector<double>& v) {

@@ -11,6 +11,8 @@
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
+#include "scarmap/preprocess/color.hpp"
+
 namespace scarmap::testing {
 
 std::string Encode(const cv::Mat& img, const std::string& ext) {
@@ -47,6 +49,16 @@ cv::Mat SkinWithDot(cv::Size size, cv::Point dot, int radius) {
   }
   cv::circle(img, dot, radius, cv::Scalar(235, 240, 250), cv::FILLED, cv::LINE_AA);
   return img;
+}
+
+WorkingImage MakeWorking(const cv::Mat& bgr, double px_per_mm) {
+  WorkingImage w;
+  w.bgr = bgr;
+  w.lab = BgrToLab(bgr);
+  w.px_per_mm = px_per_mm;
+  w.scale_known = true;
+  w.scalp_mask = cv::Mat(bgr.size(), CV_8U, cv::Scalar(255));
+  return w;
 }
 
 TempDir::TempDir() {
