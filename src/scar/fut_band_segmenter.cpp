@@ -2,12 +2,13 @@
 
 #include <algorithm>
 #include <cmath>
+#include <numeric>
+#include <unordered_map>
 
 #include <opencv2/imgproc.hpp>
 
 #include "scarmap/core/status.hpp"
 #include "scarmap/preprocess/color.hpp"
-#include "scarmap/preprocess/stats.hpp"
 
 namespace scarmap {
 namespace {
@@ -29,42 +30,435 @@ double Median(std::vector<double> v) {
   return v[v.size() / 2];
 }
 
-// Ridge strength of bright (sign +1) or dark (sign -1) lines: max over scales of the
-// scale-normalised |lambda2| where lambda2 is the principal curvature across the line and the
-// one along it is small.
-cv::Mat Ridge(const cv::Mat& img, const std::vector<double>& sigmas, int sign, cv::Mat* best_sigma) {
-  cv::Mat best(img.size(), CV_32F, cv::Scalar(0));
-  *best_sigma = cv::Mat(img.size(), CV_32F, cv::Scalar(0));
-  for (double s : sigmas) {
-    cv::Mat g, dxx, dyy, dxy;
-    cv::GaussianBlur(img, g, cv::Size(0, 0), s);
-    cv::Sobel(g, dxx, CV_32F, 2, 0, 3, 0.25);
-    cv::Sobel(g, dyy, CV_32F, 0, 2, 3, 0.25);
-    cv::Sobel(g, dxy, CV_32F, 1, 1, 3, 0.25);
-    const float norm = static_cast<float>(s * s);
-    for (int y = 0; y < img.rows; ++y) {
-      const float* a = dxx.ptr<float>(y);
-      const float* b = dyy.ptr<float>(y);
-      const float* c = dxy.ptr<float>(y);
-      float* o = best.ptr<float>(y);
-      float* os = best_sigma->ptr<float>(y);
-      for (int x = 0; x < img.cols; ++x) {
-        const float tr = a[x] + b[x], det = std::sqrt((a[x] - b[x]) * (a[x] - b[x]) + 4 * c[x] * c[x]);
-        const float l1 = 0.5f * (tr + det), l2 = 0.5f * (tr - det);  // l1 >= l2
-        // Bright ridge: strongly negative curvature across (l2), small along (l1).
-        const float across = sign > 0 ? -l2 : l1;
-        const float along = sign > 0 ? std::abs(l1) : std::abs(l2);
-        const float r = norm * std::max(0.0f, across - 2.0f * along);
-        if (r > o[x]) o[x] = r, os[x] = static_cast<float>(s);
-      }
-    }
-  }
-  return best;
+double PathLength(const std::vector<cv::Point2d>& pts) {
+  double len = 0;
+  for (size_t k = 1; k < pts.size(); ++k) len += cv::norm(pts[k] - pts[k - 1]);
+  return len;
 }
 
-struct Piece {
-  std::vector<cv::Point> pts;
+// Best ridge response over scales at each pixel of the detection image.
+struct RidgeMaps {
+  cv::Mat r;      ///< CV_32F scale-normalised ridge strength (L* units), 0 where none
+  cv::Mat sigma;  ///< CV_32F best scale, detection px
+  cv::Mat nx, ny; ///< CV_32F unit vector across the ridge at the best scale
+  cv::Mat t;      ///< CV_32F offset of the line centre from the pixel along (nx, ny), px
 };
+
+// Ridge strength of bright (sign +1) or dark (sign -1) lines: max over scales of the
+// scale-normalised curvature across the line minus twice the curvature along it (a blob or a
+// flat patch scores nothing), kept only at pixels that contain the line's centre: the zero of
+// the first derivative across it, from a second-order Taylor step, lies within the pixel
+// (Steger 1998; the flank of a wide band or a step edge is not a centre). Large scales are computed on a 2x-decimated pyramid (box-averaged,
+// the residual blur compensated) so that a 10 mm band costs about what a 1 mm one does.
+RidgeMaps Ridge(const cv::Mat& img, const std::vector<double>& sigmas, int sign) {
+  RidgeMaps m;
+  m.r = cv::Mat(img.size(), CV_32F, cv::Scalar(0));
+  m.sigma = cv::Mat(img.size(), CV_32F, cv::Scalar(0));
+  m.nx = cv::Mat(img.size(), CV_32F, cv::Scalar(1));
+  m.ny = cv::Mat(img.size(), CV_32F, cv::Scalar(0));
+  m.t = cv::Mat(img.size(), CV_32F, cv::Scalar(0));
+  std::vector<cv::Mat> pyr{img};
+  for (double s : sigmas) {
+    int level = 0;
+    while (s / std::pow(2.0, level + 1) >= 2.0 && std::min(pyr[level].cols, pyr[level].rows) >= 64) {
+      ++level;
+      if (static_cast<int>(pyr.size()) <= level) {
+        cv::Mat half;
+        cv::resize(pyr.back(), half, cv::Size((pyr.back().cols + 1) / 2, (pyr.back().rows + 1) / 2), 0,
+                   0, cv::INTER_AREA);
+        pyr.push_back(half);
+      }
+    }
+    const double f = std::pow(2.0, level);
+    const double box_var = (f * f - 1.0) / 12.0;  // variance of the box averaging, px^2
+    const double sl = std::sqrt(std::max(0.25, s * s - box_var)) / f;
+    cv::Mat g, dx, dy, dxx, dyy, dxy;
+    cv::GaussianBlur(pyr[level], g, cv::Size(0, 0), sl);
+    // Scale-normalised derivatives (sigma d, sigma^2 d2: the same in level or full-res units).
+    // (The 3x3 Sobel kernels sum to 8 x the first and 4 x the second derivative.)
+    const double n1 = 0.125 * sl, n2 = 0.25 * sl * sl;
+    cv::Sobel(g, dx, CV_32F, 1, 0, 3, n1);
+    cv::Sobel(g, dy, CV_32F, 0, 1, 3, n1);
+    cv::Sobel(g, dxx, CV_32F, 2, 0, 3, n2);
+    cv::Sobel(g, dyy, CV_32F, 0, 2, 3, n2);
+    cv::Sobel(g, dxy, CV_32F, 1, 1, 3, n2);
+    if (level > 0)
+      for (cv::Mat* d : {&dx, &dy, &dxx, &dyy, &dxy}) cv::resize(*d, *d, img.size(), 0, 0, cv::INTER_LINEAR);
+    cv::parallel_for_(cv::Range(0, img.rows), [&](const cv::Range& rows) {
+      for (int y = rows.start; y < rows.end; ++y) {
+        const float* gx = dx.ptr<float>(y);
+        const float* gy = dy.ptr<float>(y);
+        const float* a = dxx.ptr<float>(y);
+        const float* b = dyy.ptr<float>(y);
+        const float* c = dxy.ptr<float>(y);
+        float* o = m.r.ptr<float>(y);
+        float* os = m.sigma.ptr<float>(y);
+        float* onx = m.nx.ptr<float>(y);
+        float* ony = m.ny.ptr<float>(y);
+        float* ot = m.t.ptr<float>(y);
+        const float sf = static_cast<float>(s);
+        for (int x = 0; x < img.cols; ++x) {
+          const float tr = a[x] + b[x];
+          const float det = std::sqrt((a[x] - b[x]) * (a[x] - b[x]) + 4 * c[x] * c[x]);
+          const float l1 = 0.5f * (tr + det), l2 = 0.5f * (tr - det);  // l1 >= l2
+          const float across = sign > 0 ? -l2 : l1;
+          const float along = sign > 0 ? std::abs(l1) : std::abs(l2);
+          float r = across - 2.0f * along;
+          if (r <= o[x]) continue;
+          // Eigenvector of the across eigenvalue.
+          const float l = sign > 0 ? l2 : l1;
+          float vx = c[x], vy = l - a[x];
+          if (std::abs(vx) + std::abs(vy) < 1e-9f) vx = l - b[x], vy = c[x];
+          const float nrm = std::sqrt(vx * vx + vy * vy);
+          if (nrm < 1e-12f) continue;
+          vx /= nrm, vy /= nrm;
+          // Taylor step to the centre across the line, in px: -(d/dn) / (d2/dn2), with both
+          // derivatives scale-normalised (sigma d, sigma^2 d2).
+          const float t = -sf * (gx[x] * vx + gy[x] * vy) / l;
+          if (std::abs(t * vx) > 0.5f || std::abs(t * vy) > 0.5f) continue;
+          o[x] = r, os[x] = sf, onx[x] = vx, ony[x] = vy, ot[x] = t;
+        }
+      }
+    });
+  }
+  return m;
+}
+
+// An ordered chain of ridge centre points (detection px).
+struct Chain {
+  std::vector<cv::Point2d> pts;
+  double sigma = 0.0;  ///< median ridge scale, px
+};
+
+// Ridge centre pixels above `lo`, in 8-connected sets that reach `hi` (hysteresis), each
+// ordered along its longest path (the tree diameter found by two breadth-first searches: spurs
+// and crossings drop out), at their sub-pixel centre positions.
+std::vector<Chain> CentreChains(const RidgeMaps& m, const cv::Mat& scalp, double hi, double lo,
+                                double min_len_px) {
+  const cv::Size size = m.r.size();
+  cv::Mat centre = cv::Mat::zeros(size, CV_8U);
+  for (int y = 1; y + 1 < size.height; ++y) {
+    const float* r = m.r.ptr<float>(y);
+    const uchar* s = scalp.empty() ? nullptr : scalp.ptr<uchar>(y);
+    uchar* c = centre.ptr<uchar>(y);
+    for (int x = 1; x + 1 < size.width; ++x)
+      if (r[x] > lo && (!s || s[x])) c[x] = 255;
+  }
+  cv::Mat comp, stats, cents;
+  const int n = cv::connectedComponentsWithStats(centre, comp, stats, cents, 8, CV_32S);
+  std::vector<std::vector<cv::Point>> members(n);
+  std::vector<char> strong(n, 0);
+  for (int y = 0; y < size.height; ++y) {
+    const int* l = comp.ptr<int>(y);
+    const float* r = m.r.ptr<float>(y);
+    for (int x = 0; x < size.width; ++x) {
+      if (!l[x]) continue;
+      const cv::Rect box(stats.at<int>(l[x], cv::CC_STAT_LEFT), stats.at<int>(l[x], cv::CC_STAT_TOP),
+                         stats.at<int>(l[x], cv::CC_STAT_WIDTH), stats.at<int>(l[x], cv::CC_STAT_HEIGHT));
+      if (std::max(box.width, box.height) < min_len_px * 0.7) continue;
+      members[l[x]].emplace_back(x, y);
+      if (r[x] > hi) strong[l[x]] = 1;
+    }
+  }
+  std::vector<Chain> chains;
+  cv::Mat dist(size, CV_32S, cv::Scalar(-1));
+  cv::Mat parent(size, CV_32S, cv::Scalar(-1));
+  auto bfs = [&](cv::Point from, const std::vector<cv::Point>& pts, int label) {
+    for (const auto& p : pts) dist.at<int>(p) = -1, parent.at<int>(p) = -1;
+    std::vector<cv::Point> q{from};
+    dist.at<int>(from) = 0;
+    for (size_t h = 0; h < q.size(); ++h) {
+      const cv::Point p = q[h];
+      for (int dy = -1; dy <= 1; ++dy)
+        for (int dx = -1; dx <= 1; ++dx) {
+          const cv::Point nb(p.x + dx, p.y + dy);
+          if ((!dx && !dy) || nb.x < 0 || nb.y < 0 || nb.x >= size.width || nb.y >= size.height) continue;
+          if (comp.at<int>(nb) != label || dist.at<int>(nb) >= 0) continue;
+          dist.at<int>(nb) = dist.at<int>(p) + 1;
+          parent.at<int>(nb) = p.y * size.width + p.x;
+          q.push_back(nb);
+        }
+    }
+    return q.back();
+  };
+  for (int i = 1; i < n; ++i) {
+    if (!strong[i] || members[i].size() < 3) continue;
+    const cv::Point a = bfs(members[i].front(), members[i], i);
+    const cv::Point b = bfs(a, members[i], i);
+    Chain ch;
+    std::vector<double> sig;
+    for (int idx = b.y * size.width + b.x; idx >= 0;) {
+      const cv::Point p(idx % size.width, idx / size.width);
+      const float t = m.t.at<float>(p);
+      ch.pts.emplace_back(p.x + t * m.nx.at<float>(p), p.y + t * m.ny.at<float>(p));
+      sig.push_back(m.sigma.at<float>(p));
+      idx = parent.at<int>(p);
+    }
+    if (PathLength(ch.pts) < min_len_px) continue;
+    ch.sigma = Median(sig);
+    chains.push_back(std::move(ch));
+  }
+  return chains;
+}
+
+// End k (0 = front, 1 = back) of a chain: its position and outward unit direction, from the
+// last `span` px of the chain.
+void ChainEnd(const Chain& c, int k, double span, cv::Point2d* pos, cv::Point2d* dir) {
+  const auto& p = c.pts;
+  const cv::Point2d e = k == 0 ? p.front() : p.back();
+  cv::Point2d inner = e;
+  double acc = 0;
+  for (size_t j = 1; j < p.size() && acc < span; ++j) {
+    const cv::Point2d& q = k == 0 ? p[j] : p[p.size() - 1 - j];
+    acc += cv::norm(q - inner);
+    inner = q;
+  }
+  *pos = e;
+  const cv::Point2d d = e - inner;
+  const double nd = cv::norm(d);
+  *dir = nd > 0 ? d * (1.0 / nd) : cv::Point2d(0, 0);
+}
+
+// Joins chains whose ends face each other across a gap of up to `max_gap` px (a band broken by
+// a patch of lower contrast, a crossing hair or an FUE dot): candidate end pairs (found on a
+// grid) in order of increasing cost, each end joined at most once, no cycles.
+std::vector<Chain> JoinChains(const std::vector<Chain>& chains, double max_gap, double span) {
+  const int n = static_cast<int>(chains.size());
+  struct End { cv::Point2d pos, dir; };
+  std::vector<End> ends(2 * n);
+  for (int i = 0; i < n; ++i)
+    for (int k = 0; k < 2; ++k) ChainEnd(chains[i], k, span, &ends[2 * i + k].pos, &ends[2 * i + k].dir);
+  const double cell = std::max(1.0, max_gap);
+  std::unordered_map<long long, std::vector<int>> grid;
+  auto key = [&](int gx, int gy) { return (static_cast<long long>(gx) << 32) ^ static_cast<unsigned>(gy); };
+  for (int e = 0; e < 2 * n; ++e)
+    grid[key(static_cast<int>(std::floor(ends[e].pos.x / cell)), static_cast<int>(std::floor(ends[e].pos.y / cell)))]
+        .push_back(e);
+  const double cos_max = std::cos(35.0 * CV_PI / 180.0);
+  struct Cand { double cost; int a, b; };
+  std::vector<Cand> cands;
+  for (int a = 0; a < 2 * n; ++a) {
+    const int gx = static_cast<int>(std::floor(ends[a].pos.x / cell));
+    const int gy = static_cast<int>(std::floor(ends[a].pos.y / cell));
+    for (int oy = -1; oy <= 1; ++oy)
+      for (int ox = -1; ox <= 1; ++ox) {
+        auto it = grid.find(key(gx + ox, gy + oy));
+        if (it == grid.end()) continue;
+        for (int b : it->second) {
+          if (b <= a || b / 2 == a / 2) continue;
+          const double sr = chains[a / 2].sigma / std::max(1e-6, chains[b / 2].sigma);
+          if (sr > 2.5 || sr < 0.4) continue;
+          const cv::Point2d gap = ends[b].pos - ends[a].pos;
+          const double d = cv::norm(gap);
+          if (d > max_gap) continue;
+          if (ends[a].dir.dot(-ends[b].dir) < cos_max) continue;  // not facing each other
+          double lateral = 0;
+          if (d > 2.0) {
+            const cv::Point2d u = gap * (1.0 / d);
+            if (u.dot(ends[a].dir) < cos_max || (-u).dot(ends[b].dir) < cos_max) continue;
+            lateral = std::abs(u.cross(ends[a].dir)) * d;
+          }
+          cands.push_back({d + 2.0 * lateral, a, b});
+        }
+      }
+  }
+  std::sort(cands.begin(), cands.end(), [](const Cand& x, const Cand& y) { return x.cost < y.cost; });
+  std::vector<int> link(2 * n, -1);  // end -> end it is joined to
+  std::vector<int> root(n);
+  std::iota(root.begin(), root.end(), 0);
+  auto find = [&](int x) {
+    while (root[x] != x) x = root[x] = root[root[x]];
+    return x;
+  };
+  for (const Cand& c : cands) {
+    if (link[c.a] >= 0 || link[c.b] >= 0) continue;
+    const int ra = find(c.a / 2), rb = find(c.b / 2);
+    if (ra == rb) continue;
+    link[c.a] = c.b, link[c.b] = c.a;
+    root[ra] = rb;
+  }
+  // Walk each joined sequence from a chain end that is not linked.
+  std::vector<Chain> out;
+  std::vector<char> used(n, 0);
+  for (int start = 0; start < 2 * n; ++start) {
+    if (used[start / 2] || link[start] >= 0) continue;
+    Chain joined;
+    double wsum = 0, lsum = 0;
+    int e = start;  // entry end of the current chain
+    while (true) {
+      const int ci = e / 2;
+      used[ci] = 1;
+      const Chain& c = chains[ci];
+      if (e % 2 == 0) joined.pts.insert(joined.pts.end(), c.pts.begin(), c.pts.end());
+      else joined.pts.insert(joined.pts.end(), c.pts.rbegin(), c.pts.rend());
+      const double l = PathLength(c.pts);
+      wsum += c.sigma * l, lsum += l;
+      const int exit = e ^ 1;
+      if (link[exit] < 0) break;
+      e = link[exit];
+    }
+    joined.sigma = wsum / std::max(1e-9, lsum);
+    out.push_back(std::move(joined));
+  }
+  return out;
+}
+
+// Moving average of `pts` over +-`radius` of arc length, resampled every `step` along it.
+std::vector<cv::Point2d> SmoothResample(const std::vector<cv::Point2d>& pts, double radius, double step) {
+  std::vector<double> s(pts.size(), 0.0);
+  for (size_t k = 1; k < pts.size(); ++k) s[k] = s[k - 1] + cv::norm(pts[k] - pts[k - 1]);
+  const double total = s.empty() ? 0 : s.back();
+  std::vector<cv::Point2d> out;
+  if (pts.size() < 2 || total <= 0) return pts;
+  size_t lo = 0, hi = 0;
+  const int nst = std::max(1, static_cast<int>(std::floor(total / step)));
+  for (int i = 0; i <= nst; ++i) {
+    const double t = std::min(total, i * total / nst);
+    // A window clipped symmetrically at the ends, so the ends are not pulled inwards.
+    const double r = std::min({radius, t, total - t});
+    while (lo < pts.size() && s[lo] < t - r - 1e-9) ++lo;
+    while (hi + 1 < pts.size() && s[hi + 1] <= t + r + 1e-9) ++hi;
+    cv::Point2d acc(0, 0);
+    int cnt = 0;
+    for (size_t k = lo; k <= hi && k < pts.size(); ++k) acc += pts[k], ++cnt;
+    if (r < 1e-9 || cnt == 0) {
+      // Interpolate the point at arc length t.
+      size_t k = 0;
+      while (k + 1 < s.size() && s[k + 1] < t) ++k;
+      const double seg = k + 1 < s.size() ? s[k + 1] - s[k] : 0.0;
+      const double f = seg > 0 ? (t - s[k]) / seg : 0.0;
+      out.push_back(k + 1 < pts.size() ? pts[k] + f * (pts[k + 1] - pts[k]) : pts[k]);
+    } else {
+      out.push_back(acc * (1.0 / cnt));
+    }
+  }
+  return out;
+}
+
+// One profile across the band at a station.
+struct Station {
+  cv::Point2d left, right;   ///< half-maximum edges (working px)
+  double contrast = 0.0;     ///< peak minus skin level, L*
+  double skin_l = 0.0, skin_r = 0.0;  ///< skin level on each side
+  double flank_sd = 0.0;     ///< robust spread of the skin on the flanks (texture, noise), L*
+  bool flank_off_scalp = false;
+};
+
+struct ProfileParams {
+  int sign;
+  double max_half;  ///< half of the widest band, px
+  double outer;     ///< width of each flank read for the skin level, px
+  double gap;       ///< at most this between an edge and its flank (soft edges), px
+  double min_w, max_w, peak_win;
+};
+
+// The half-maximum edges of the band across `c` (normal `ndir`) on `clean`: the peak within
+// `peak_win` of the station, the skin level from the flanks just beyond the edges (refined
+// once), the edges where the profile crosses skin + half the contrast (linear sub-pixel).
+bool MeasureStation(const cv::Mat& clean, const cv::Mat& scalp, const ProfileParams& p,
+                    cv::Point2d c, cv::Point2d ndir, Station* st) {
+  const int sign = p.sign;
+  const double off = p.max_half + p.gap + 2 + p.outer + 1;
+  const int nsamp = static_cast<int>(2 * off) + 1;
+  std::vector<float> prof(nsamp);
+  for (int k = 0; k < nsamp; ++k) prof[k] = Sample(clean, c.x + (k - off) * ndir.x, c.y + (k - off) * ndir.y);
+  const int mid = nsamp / 2;
+  const int win = std::max(2, static_cast<int>(p.peak_win));
+  int pk = mid;
+  for (int k = mid - win; k <= mid + win; ++k)
+    if (k >= 0 && k < nsamp && sign * prof[k] > sign * prof[pk]) pk = k;
+  const float peak = prof[pk];
+  auto edge = [&](int dir, float level, double* pos) {
+    for (int k = pk; k >= 1 && k < nsamp - 1; k += dir) {
+      const int kn = k + dir;
+      if (sign * (prof[kn] - level) <= 0) {
+        const double f = (prof[k] - level) / (prof[k] - prof[kn] + 1e-9);
+        *pos = k + dir * f - off;
+        return true;
+      }
+    }
+    return false;
+  };
+  std::vector<double> flank;
+  for (int k = 0; k < nsamp; ++k)
+    if (std::abs(k - mid) > p.max_half) flank.push_back(prof[k]);
+  float skin = static_cast<float>(Median(flank));
+  double el = 0, er = 0;
+  double sl = skin, sr = skin, sd = 0;
+  for (int it = 0; it < 2; ++it) {
+    const float level = skin + 0.5f * (peak - skin);
+    if (sign * (peak - skin) <= 0) return false;
+    if (!edge(-1, level, &el) || !edge(+1, level, &er)) return false;
+    std::vector<double> fl, fr;
+    const double w = er - el;
+    const double g = std::min(0.6 * w, p.gap) + 2;
+    for (int k = 0; k < nsamp; ++k) {
+      const double t = k - off;
+      if (t < el - g && t > el - g - p.outer) fl.push_back(prof[k]);
+      if (t > er + g && t < er + g + p.outer) fr.push_back(prof[k]);
+    }
+    if (fl.size() < 2 || fr.size() < 2) return false;
+    sl = Median(fl), sr = Median(fr);
+    std::vector<double> both = fl, dev;
+    both.insert(both.end(), fr.begin(), fr.end());
+    skin = static_cast<float>(Median(both));
+    for (double v : fl) dev.push_back(std::abs(v - sl));
+    for (double v : fr) dev.push_back(std::abs(v - sr));
+    sd = 1.4826 * Median(dev);
+  }
+  const double w = er - el;
+  if (w < p.min_w || w > p.max_w) return false;
+  st->left = c + el * ndir;
+  st->right = c + er * ndir;
+  st->contrast = peak - skin;
+  st->skin_l = sl, st->skin_r = sr;
+  st->flank_sd = sd;
+  st->flank_off_scalp = false;
+  if (!scalp.empty()) {
+    const double g = std::min(0.6 * w, p.gap) + 2;
+    for (double t : {el - g - 0.5 * p.outer, er + g + 0.5 * p.outer}) {
+      const int x = cvRound(c.x + t * ndir.x), y = cvRound(c.y + t * ndir.y);
+      if (x < 0 || y < 0 || x >= scalp.cols || y >= scalp.rows || !scalp.at<uchar>(y, x))
+        st->flank_off_scalp = true;
+    }
+  }
+  return true;
+}
+
+// The pixels of `size` inside `poly` (working px), clipped to `clip` (CV_8U, may be empty):
+// rasterised at 4 x 4 sub-pixels, a pixel is in when at least half of it is covered, so the mask
+// neither grows by the boundary pixels nor shrinks; `area` gets the covered area in px (sub-pixel).
+cv::Mat FillPolygon(const std::vector<cv::Point2d>& poly, cv::Size size, const cv::Mat& clip, double* area) {
+  cv::Mat mask = cv::Mat::zeros(size, CV_8U);
+  *area = 0.0;
+  if (poly.size() < 3) return mask;
+  std::vector<cv::Point2f> pf(poly.begin(), poly.end());
+  const cv::Rect roi = (cv::boundingRect(pf) + cv::Size(3, 3) - cv::Point(1, 1)) & cv::Rect(cv::Point(0, 0), size);
+  if (roi.empty()) return mask;
+  constexpr int kSub = 4, kShift = 4;
+  std::vector<cv::Point> q;
+  for (const auto& p : poly)
+    q.emplace_back(cvRound(((p.x - roi.x + 0.5) * kSub - 0.5) * (1 << kShift)),
+                   cvRound(((p.y - roi.y + 0.5) * kSub - 0.5) * (1 << kShift)));
+  cv::Mat fine = cv::Mat::zeros(roi.height * kSub, roi.width * kSub, CV_8U);
+  cv::fillPoly(fine, std::vector<std::vector<cv::Point>>{q}, cv::Scalar(255), cv::LINE_8, kShift);
+  cv::Mat cover;
+  cv::resize(fine, cover, roi.size(), 0, 0, cv::INTER_AREA);
+  if (!clip.empty()) cover.setTo(0, clip(roi) == 0);
+  *area = cv::sum(cover)[0] / 255.0;
+  mask(roi).setTo(255, cover >= 128);
+  return mask;
+}
+
+cv::Point2d Normal(const std::vector<cv::Point2d>& pts, size_t k, int reach) {
+  const size_t a = k >= static_cast<size_t>(reach) ? k - reach : 0;
+  const size_t b = std::min(pts.size() - 1, k + reach);
+  cv::Point2d t = pts[b] - pts[a];
+  const double n = cv::norm(t);
+  if (n < 1e-9) return {0, 1};
+  t *= 1.0 / n;
+  return {-t.y, t.x};
+}
 
 }  // namespace
 
@@ -74,7 +468,12 @@ void FutOptions::Check() const {
   if (!(min_length_mm > 0.0)) throw Error("fut.min_length_mm must be > 0");
   if (!(profile_step_mm > 0.0)) throw Error("fut.profile_step_mm must be > 0");
   if (!(min_contrast_L > 0.0)) throw Error("fut.min_contrast_L must be > 0");
-  if (!(noise_sigmas > 0.0)) throw Error("fut.noise_sigmas must be > 0");
+  if (!(max_gap_mm >= 0.0)) throw Error("fut.max_gap_mm must be >= 0");
+  if (!(max_hair_fraction >= 0.0 && max_hair_fraction <= 1.0))
+    throw Error("fut.max_hair_fraction must be in [0, 1]");
+  if (!(detect_px_per_mm > 0.0)) throw Error("fut.detect_px_per_mm must be > 0");
+  if (!(min_texture_ratio >= 0.0)) throw Error("fut.min_texture_ratio must be >= 0");
+  if (!(max_width_roughness > 0.0)) throw Error("fut.max_width_roughness must be > 0");
 }
 
 FutBands SegmentFutBands(const FutOptions& o, const WorkingImage& image, const Follicles& fol) {
@@ -89,282 +488,265 @@ FutBands SegmentFutBands(const FutOptions& o, const WorkingImage& image, const F
   FlattenOptions fo;
   fo.sigma_mm = 25.0;
   const cv::Mat flat = FlattenLightness(fo, image.lab, scalp, ppm);
-  // Hair out: hair pixels (dilated by a pixel for their soft edges) filled from the skin around.
+  // Hair out: detected hair filled from the skin around it; then a grey closing with a disc
+  // wider than a hair shaft removes what the hair mask missed (faint or clustered stubble)
+  // without moving the edges of anything lighter than the skin.
   cv::Mat hair;
   if (!fol.hair_mask.empty()) cv::dilate(fol.hair_mask, hair, cv::Mat());
-  cv::Mat clean = FillMasked(flat, hair, std::max(1.0, image.MmToPx(0.4)));
-  cv::GaussianBlur(clean, clean, cv::Size(0, 0), 0.7);
+  cv::Mat filled = FillMasked(flat, hair, std::max(1.0, image.MmToPx(0.4)));
+  cv::GaussianBlur(filled, filled, cv::Size(0, 0), 0.7);
+  cv::Mat closed;
+  {
+    const int d = std::max(3, static_cast<int>(std::lround(image.MmToPx(0.5))) | 1);
+    cv::morphologyEx(filled, closed, cv::MORPH_CLOSE, cv::getStructuringElement(cv::MORPH_ELLIPSE, {d, d}));
+  }
+
+  // Detection at a coarser scale (bands are at least 0.5 mm wide).
+  const int dec = std::max(1, static_cast<int>(std::floor(ppm / o.detect_px_per_mm + 0.25)));
+  const double dppm = ppm / dec;
+  auto down = [&](const cv::Mat& m, int interp) {
+    if (dec == 1) return m;
+    cv::Mat r;
+    cv::resize(m, r, cv::Size((m.cols + dec - 1) / dec, (m.rows + dec - 1) / dec), 0, 0, interp);
+    return r;
+  };
+  cv::Mat dscalp = scalp.empty() ? cv::Mat() : down(scalp, cv::INTER_NEAREST);
+  if (!dscalp.empty()) cv::erode(dscalp, dscalp, cv::Mat());
+  auto to_work = [&](cv::Point2d p) { return cv::Point2d((p.x + 0.5) * dec - 0.5, (p.y + 0.5) * dec - 0.5); };
 
   // Ridge scales: sigma ~ half-width / sqrt(3) for a bar profile.
   std::vector<double> sigmas;
-  for (double hw = o.min_width_mm / 2; hw <= o.max_width_mm / 2 * 1.01; hw *= 1.7)
-    sigmas.push_back(std::max(0.8, image.MmToPx(hw) / std::sqrt(3.0)));
+  for (double hw = o.min_width_mm / 2; hw <= o.max_width_mm / 2 * 1.01; hw *= 1.6)
+    sigmas.push_back(std::max(0.8, hw * dppm / std::sqrt(3.0)));
 
-  const cv::Rect frame(0, 0, size.width, size.height);
+  struct Candidate {
+    FutBand band;
+    cv::Mat mask;
+    double score;
+  };
+  std::vector<Candidate> accepted_all;
+  const double step = image.MmToPx(o.profile_step_mm) / 2;  // stations every half profile step
   for (int sign : {+1, -1}) {
     if (sign < 0 && !o.detect_dark) continue;
-    cv::Mat sig;
-    const cv::Mat r = Ridge(clean, sigmas, sign, &sig);
+    // Both on the closed image: hair is out, and a dark band is wider than the closing disc.
+    const cv::Mat& clean = closed;
+    const cv::Mat det = down(clean, cv::INTER_AREA);
+    const RidgeMaps rm = Ridge(det, sigmas, sign);
     // The scale-normalised response of a bar of contrast h is about h / 2 (L* units): an
-    // absolute threshold in L* (noise after hair filling is well below it), hysteresis at half.
-    const double hi = 0.5 * std::max(o.min_contrast_L, 1.0);
-    cv::Mat strong = r > hi, weak = r > 0.5 * hi;
-    if (!scalp.empty()) strong &= scalp, weak &= scalp;
-    cv::Mat comp, stats, cents;
-    const int n = cv::connectedComponentsWithStats(weak, comp, stats, cents, 8, CV_32S);
-    std::vector<int> has_strong(n, 0);
-    for (int y = 0; y < size.height; ++y)
-      for (int x = 0; x < size.width; ++x)
-        if (strong.at<uchar>(y, x)) has_strong[comp.at<int>(y, x)] = 1;
+    // absolute threshold in L*, hysteresis at half of it.
+    const double hi = 0.5 * std::max(o.min_contrast_L, 1.0) * (sign > 0 ? 1.0 : 2.0);
+    std::vector<Chain> chains = CentreChains(rm, dscalp, hi, 0.5 * hi, 1.0 * dppm);
+    chains = JoinChains(chains, o.max_gap_mm * dppm, 2.0 * dppm);
 
-    for (int i = 1; i < n; ++i) {
-      if (!has_strong[i]) continue;
-      const cv::Rect box(stats.at<int>(i, cv::CC_STAT_LEFT), stats.at<int>(i, cv::CC_STAT_TOP),
-                         stats.at<int>(i, cv::CC_STAT_WIDTH), stats.at<int>(i, cv::CC_STAT_HEIGHT));
-      if (std::hypot(box.width, box.height) < image.MmToPx(o.min_length_mm)) continue;
-      std::vector<cv::Point2d> pts;
-      for (int y = box.y; y < box.y + box.height; ++y)
-        for (int x = box.x; x < box.x + box.width; ++x)
-          if (comp.at<int>(y, x) == i) pts.emplace_back(x, y);
-      // Principal axis.
-      cv::Point2d mean(0, 0);
-      for (const auto& p : pts) mean += p;
-      mean *= 1.0 / pts.size();
-      double sxx = 0, syy = 0, sxy = 0;
-      for (const auto& p : pts) {
-        const cv::Point2d d = p - mean;
-        sxx += d.x * d.x, syy += d.y * d.y, sxy += d.x * d.y;
-      }
-      const double th = 0.5 * std::atan2(2 * sxy, sxx - syy);
-      const cv::Point2d ax(std::cos(th), std::sin(th)), nx(-std::sin(th), std::cos(th));
-      double umin = 1e18, umax = -1e18;
-      for (const auto& p : pts) {
-        const double u = (p - mean).dot(ax);
-        umin = std::min(umin, u), umax = std::max(umax, u);
-      }
-      const double len_est = umax - umin;
-      const double spread = std::sqrt(std::max(1e-9, (sxx + syy) / pts.size() - std::pow(len_est, 2) / 12.0));
-      if (len_est < image.MmToPx(o.min_length_mm)) continue;
-      if (len_est < 4.0 * spread) continue;  // not elongated
-      // Polynomial centreline v(u), degree 3, least squares on u normalised to [-1, 1].
-      const int deg = len_est > image.MmToPx(40) ? 4 : 3;
-      cv::Mat A(static_cast<int>(pts.size()), deg + 1, CV_64F), bvec(static_cast<int>(pts.size()), 1, CV_64F);
-      const double uc = 0.5 * (umin + umax), us_scale = std::max(1.0, 0.5 * len_est);
-      for (size_t k = 0; k < pts.size(); ++k) {
-        const cv::Point2d d = pts[k] - mean;
-        const double u = (d.dot(ax) - uc) / us_scale;
-        double pw = 1;
-        for (int j = 0; j <= deg; ++j) A.at<double>(static_cast<int>(k), j) = pw, pw *= u;
-        bvec.at<double>(static_cast<int>(k)) = d.dot(nx);
-      }
-      cv::Mat coef;
-      cv::solve(A, bvec, coef, cv::DECOMP_SVD);
-      auto vfit = [&](double u) {
-        const double t = (u - uc) / us_scale;
-        double v = 0, pw = 1;
-        for (int j = 0; j <= deg; ++j) v += coef.at<double>(j) * pw, pw *= t;
-        return v;
-      };
-      // Stations along the curve every profile step.
-      const double step = image.MmToPx(o.profile_step_mm);
-      const double max_half = image.MmToPx(o.max_width_mm / 2) + 2;
-      const double outer = image.MmToPx(2.5);
-      std::vector<cv::Point2d> centre, left, right;
-      std::vector<double> widths, contrasts;
-      int hair_in = 0, band_px = 0;
-      for (double u = umin; u <= umax + 1e-9; u += step / 2) {
-        const cv::Point2d c = mean + u * ax + vfit(u) * nx;
-        const double dv = (vfit(u + 0.5) - vfit(u - 0.5));
-        cv::Point2d tdir = ax + dv * nx;
-        tdir *= 1.0 / cv::norm(tdir);
-        const cv::Point2d ndir(-tdir.y, tdir.x);
-        // Profile across: find the band's extent at half maximum.
-        const int nsamp = static_cast<int>(2 * (max_half + outer)) + 1;
-        std::vector<float> prof(nsamp);
-        for (int k = 0; k < nsamp; ++k) {
-          const double t = k - (max_half + outer);
-          prof[k] = Sample(clean, c.x + t * ndir.x, c.y + t * ndir.y);
-        }
-        const int mid = nsamp / 2;
-        // Peak near the centre (within 1 mm or the ridge scale).
-        const int win = std::max(2, static_cast<int>(sig.at<float>(cv::Point(std::clamp(cvRound(c.x), 0, size.width - 1), std::clamp(cvRound(c.y), 0, size.height - 1))) * 1.2));
-        int pk = mid;
-        for (int k = mid - win; k <= mid + win; ++k)
-          if (k >= 0 && k < nsamp && sign * prof[k] > sign * prof[pk]) pk = k;
-        const float peak = prof[pk];
-        // Walk outwards to the half level, using a skin level estimated from the flanks.
-        auto edge = [&](int dir, float level, double* pos) {
-          for (int k = pk; k >= 1 && k < nsamp - 1; k += dir) {
-            const int kn = k + dir;
-            if (sign * (prof[kn] - level) <= 0) {
-              const double f = (prof[k] - level) / (prof[k] - prof[kn] + 1e-9);
-              *pos = k + dir * f - (max_half + outer);
-              return true;
-            }
-          }
-          return false;
-        };
-        // First pass with a provisional skin level (flank minimum / maximum), then refine with the
-        // median of the flanks just beyond the found edges.
-        std::vector<double> flank;
-        for (int k = 0; k < nsamp; ++k)
-          if (std::abs(k - mid) > max_half) flank.push_back(prof[k]);
-        float skin = static_cast<float>(Median(flank));
-        double el = 0, er = 0;
-        bool ok = false;
-        for (int it = 0; it < 2; ++it) {
-          const float level = skin + 0.5f * (peak - skin);
-          if (sign * (peak - skin) <= 0) break;
-          ok = edge(-1, level, &el) && edge(+1, level, &er);
-          if (!ok) break;
-          std::vector<double> fl;
-          const double w = er - el;
-          for (int k = 0; k < nsamp; ++k) {
-            const double t = k - (max_half + outer);
-            if ((t < el - 0.6 * w - 2 && t > el - 0.6 * w - 2 - outer) || (t > er + 0.6 * w + 2 && t < er + 0.6 * w + 2 + outer))
-              fl.push_back(prof[k]);
-          }
-          if (fl.size() < 4) break;
-          skin = static_cast<float>(Median(fl));
-        }
-        if (!ok) continue;
-        const double w = er - el;
-        if (w < image.MmToPx(o.min_width_mm) * 0.6 || w > image.MmToPx(o.max_width_mm) * 1.3) continue;
-        const cv::Point2d cl = c + el * ndir, cr = c + er * ndir;
-        centre.push_back(0.5 * (cl + cr));
-        left.push_back(cl);
-        right.push_back(cr);
-        widths.push_back(w);
-        contrasts.push_back(peak - skin);
-      }
-      if (centre.size() < 4) continue;
-      // Consistency: the band must hold along most of its length (not a row of dots).
-      const double stations = (umax - umin) / (step / 2) + 1;
-      if (centre.size() < 0.7 * stations) continue;
-      double contrast = Median(contrasts);
-      // The band ends where its contrast falls to half of its own (half maximum along the band,
-      // as across it): drop end stations below that.
+    const ProfileParams pp{sign, image.MmToPx(o.max_width_mm / 2) + 2, image.MmToPx(2.5), image.MmToPx(1.5),
+                           std::max(1.5, image.MmToPx(o.min_width_mm) * 0.25), image.MmToPx(o.max_width_mm) * 1.3, 0};
+    for (const Chain& ch : chains) {
+      if (PathLength(ch.pts) * dec < image.MmToPx(o.min_length_mm) * 0.6) continue;
+      std::vector<cv::Point2d> wpts;
+      wpts.reserve(ch.pts.size());
+      for (const auto& p : ch.pts) wpts.push_back(to_work(p));
+      // A ridge bends at the end of a wide band (the Hessian sees its rounded end): the last
+      // 1.5 ridge scales of the chain are dropped, and the band is followed on straight from
+      // there while its contrast holds (below).
       {
-        size_t a = 0, z = contrasts.size();
-        while (a < z && std::abs(contrasts[a]) < 0.5 * std::abs(contrast)) ++a;
-        while (z > a && std::abs(contrasts[z - 1]) < 0.5 * std::abs(contrast)) --z;
-        auto cut = [&](auto& v) { v = std::vector<typename std::decay_t<decltype(v)>::value_type>(v.begin() + a, v.begin() + z); };
-        cut(centre), cut(left), cut(right), cut(widths), cut(contrasts);
-        if (centre.size() < 4) continue;
-        contrast = Median(contrasts);
+        const double cut = std::min(1.5 * ch.sigma * dec, 0.25 * PathLength(wpts));
+        auto trim = [&](std::vector<cv::Point2d>& v) {
+          double acc = 0;
+          size_t k = v.size() - 1;
+          while (k > 1 && acc < cut) acc += cv::norm(v[k] - v[k - 1]), --k;
+          v.resize(k + 1);
+        };
+        trim(wpts);
+        std::reverse(wpts.begin(), wpts.end());
+        trim(wpts);
       }
+      std::vector<cv::Point2d> path = SmoothResample(wpts, image.MmToPx(1.5), step);
+      if (path.size() < 4) continue;
+      ProfileParams p = pp;
+      p.peak_win = std::max(2.0, ch.sigma * dec * 1.2);
+      const int reach = std::max(1, static_cast<int>(std::lround(image.MmToPx(1.0) / step)));
+
+      // A station is usable when measured and its midpoint lies near the line followed (an
+      // oblique profile across a band's end or a crossing structure is not).
+      auto measure = [&](cv::Point2d c, cv::Point2d n, Station* s) {
+        if (!scalp.empty() && !scalp.at<uchar>(std::clamp(cvRound(c.y), 0, size.height - 1),
+                                                std::clamp(cvRound(c.x), 0, size.width - 1)))
+          return false;
+        if (!MeasureStation(clean, scalp, p, c, n, s)) return false;
+        const double w = cv::norm(s->right - s->left);
+        return cv::norm(0.5 * (s->left + s->right) - c) <= std::max(2.0, 0.5 * w);
+      };
+      std::vector<Station> st(path.size());
+      std::vector<char> ok(path.size());
+      for (size_t k = 0; k < path.size(); ++k) ok[k] = measure(path[k], Normal(path, k, reach), &st[k]);
+      std::vector<double> cs;
+      for (size_t k = 0; k < st.size(); ++k)
+        if (ok[k]) cs.push_back(st[k].contrast);
+      if (cs.size() < 4) continue;
+      const double c0 = Median(cs);
+      // The band ends where its contrast falls to half of its own (half maximum along the band,
+      // as across it). The ridge fades before the band does: from each end of the chain the band
+      // is followed straight on in fine steps while its contrast holds.
+      const double fine = std::max(1.0, step / 2);
+      for (int end = 0; end < 2; ++end) {
+        const size_t n = path.size();
+        const cv::Point2d e = end == 0 ? path.front() : path.back();
+        const cv::Point2d in = end == 0 ? path[std::min<size_t>(2 * reach, n - 1)]
+                                        : path[n - 1 - std::min<size_t>(2 * reach, n - 1)];
+        cv::Point2d dir = e - in;
+        const double nd = cv::norm(dir);
+        if (nd < 1e-9) continue;
+        dir *= 1.0 / nd;
+        for (int it = 1; it <= static_cast<int>(image.MmToPx(6.0) / fine); ++it) {
+          const cv::Point2d q = e + it * fine * dir;
+          if (q.x < 0 || q.y < 0 || q.x > size.width - 1 || q.y > size.height - 1) break;
+          Station s;
+          if (!measure(q, cv::Point2d(-dir.y, dir.x), &s) || std::abs(s.contrast) < 0.5 * std::abs(c0)) break;
+          if (end == 0) path.insert(path.begin(), q), st.insert(st.begin(), s), ok.insert(ok.begin(), 1);
+          else path.push_back(q), st.push_back(s), ok.push_back(1);
+        }
+      }
+      size_t a = 0, z = st.size();
+      while (a < z && (!ok[a] || std::abs(st[a].contrast) < 0.5 * std::abs(c0))) ++a;
+      while (z > a && (!ok[z - 1] || std::abs(st[z - 1].contrast) < 0.5 * std::abs(c0))) --z;
+      if (z - a < 4) continue;
+      // Centreline: the half-maximum midpoints, smoothed and resampled every half step
+      // (station-to-station jitter of the edge estimates would otherwise add spurious length).
+      std::vector<cv::Point2d> mids;
+      for (size_t k = a; k < z; ++k)
+        if (ok[k]) mids.push_back(0.5 * (st[k].left + st[k].right));
+      std::vector<cv::Point2d> centre = SmoothResample(mids, image.MmToPx(2.0), step);
+      if (centre.size() < 4) continue;
+      // The final profiles, perpendicular to the centreline at regular steps; the centreline
+      // ends at its last measurable station at either end.
+      std::vector<Station> fin(centre.size());
+      std::vector<char> fok(centre.size());
+      for (size_t k = 0; k < centre.size(); ++k) fok[k] = measure(centre[k], Normal(centre, k, reach), &fin[k]);
+      {
+        size_t fa = 0, fz = centre.size();
+        while (fa < fz && !fok[fa]) ++fa;
+        while (fz > fa && !fok[fz - 1]) --fz;
+        centre = std::vector<cv::Point2d>(centre.begin() + fa, centre.begin() + fz);
+        fin = std::vector<Station>(fin.begin() + fa, fin.begin() + fz);
+        fok = std::vector<char>(fok.begin() + fa, fok.begin() + fz);
+      }
+      std::vector<cv::Point2d> left, right;
+      std::vector<double> contrasts, widths, steps, profile, texture;
+      int measured = 0, border = 0;
+      for (size_t k = 0; k < centre.size(); ++k) {
+        const Station& s = fin[k];
+        const double w = fok[k] ? cv::norm(s.right - s.left) : NAN;
+        if (k % 2 == 0) profile.push_back(w);
+        if (!fok[k]) continue;
+        ++measured;
+        border += s.flank_off_scalp;
+        left.push_back(s.left);
+        right.push_back(s.right);
+        contrasts.push_back(s.contrast);
+        widths.push_back(w);
+        steps.push_back(std::abs(s.skin_l - s.skin_r));
+        texture.push_back(s.flank_sd);
+      }
+      const double stations = static_cast<double>(centre.size());
+      // Consistency: the band holds along most of its length (not a row of dots).
+      if (measured < 4 || measured < 0.7 * stations) continue;
+      // A light strip along the edge of the scalp is the border with the background.
+      if (border > 0.3 * measured) continue;
+      const double contrast = Median(contrasts);
       // Dark thin lines have many look-alikes (wrinkles, folds, shadows, aligned hair): a band
       // darker than the skin must show twice the contrast of a light one.
       if (std::abs(contrast) < (sign > 0 ? 1.0 : 2.0) * o.min_contrast_L) continue;
-      // A band is long for its width, with a contrast that holds along it; a glint or a lighter
-      // patch of skin is a blob whose contrast peaks in its middle.
-      const double med_width = Median(widths);
-      double path_len = 0;
-      for (size_t k = 1; k < centre.size(); ++k) path_len += cv::norm(centre[k] - centre[k - 1]);
-      if (path_len < 5.0 * med_width) continue;
       {
-        std::vector<double> lo_hi = contrasts;
-        std::sort(lo_hi.begin(), lo_hi.end());
-        const double q1 = lo_hi[lo_hi.size() / 4], q3 = lo_hi[3 * lo_hi.size() / 4];
+        std::vector<double> sorted = contrasts;
+        std::sort(sorted.begin(), sorted.end());
+        const double q1 = sorted[sorted.size() / 4], q3 = sorted[3 * sorted.size() / 4];
         if (std::abs(q3 - q1) > 0.8 * std::abs(contrast)) continue;
       }
-      // Smooth the edges and centre a little (3-station moving average).
-      auto smooth = [](std::vector<cv::Point2d>& v) {
+      // Clearly above the texture of the skin beside it (gaps in dense stubble line up into
+      // light streaks as long as a band but barely lighter than their surroundings' spread; rows
+      // of stubble into dark ones: a dark band needs twice the ratio).
+      if (std::abs(contrast) < (sign > 0 ? 1.0 : 2.0) * o.min_texture_ratio * Median(texture)) continue;
+      // A shadow or a step in the skin: the two sides of a band are at the same level.
+      if (Median(steps) > 0.6 * std::abs(contrast)) continue;
+      const double len = PathLength(centre);
+      const double med_width = Median(widths);
+      // Smooth edges: a band's width changes slowly along it, a row of dots or blotches (whose
+      // gaps a closing may bridge) swells and pinches from station to station.
+      {
+        std::vector<double> dw;
+        for (size_t k = 1; k < widths.size(); ++k) dw.push_back(std::abs(widths[k] - widths[k - 1]));
+        if (Median(dw) > o.max_width_roughness * med_width + image.MmToPx(0.1)) continue;
+      }
+      if (len < image.MmToPx(o.min_length_mm) || len < 5.0 * med_width) continue;
+      // Gently curved: the chord spans most of the path.
+      if (cv::norm(centre.back() - centre.front()) < 0.7 * len) continue;
+      auto smooth3 = [](std::vector<cv::Point2d>& v) {
         std::vector<cv::Point2d> s = v;
         for (size_t k = 1; k + 1 < v.size(); ++k) s[k] = (v[k - 1] + v[k] + v[k + 1]) * (1.0 / 3);
         v = s;
       };
-      smooth(left), smooth(right);
-      // The centreline: a polynomial refitted (least squares, Huber-like reweighting once)
-      // through the half-maximum midpoints; station-to-station jitter of the edge estimates
-      // would otherwise add spurious length, and a blunt band end would bend it.
-      {
-        const int nc = static_cast<int>(centre.size());
-        std::vector<double> us(nc), vs(nc), wts(nc, 1.0);
-        for (int k = 0; k < nc; ++k) {
-          us[k] = (centre[k] - mean).dot(ax);
-          vs[k] = (centre[k] - mean).dot(nx);
-        }
-        cv::Mat c2;
-        for (int pass = 0; pass < 2; ++pass) {
-          cv::Mat A2(nc, deg + 1, CV_64F), b2(nc, 1, CV_64F);
-          for (int k = 0; k < nc; ++k) {
-            const double t = (us[k] - uc) / us_scale;
-            double pw = 1;
-            for (int j = 0; j <= deg; ++j) A2.at<double>(k, j) = pw * wts[k], pw *= t;
-            b2.at<double>(k) = vs[k] * wts[k];
-          }
-          cv::solve(A2, b2, c2, cv::DECOMP_SVD);
-          for (int k = 0; k < nc; ++k) {
-            const double t = (us[k] - uc) / us_scale;
-            double v = 0, pw = 1;
-            for (int j = 0; j <= deg; ++j) v += c2.at<double>(j) * pw, pw *= t;
-            const double res = std::abs(v - vs[k]);
-            wts[k] = res < 2.0 ? 1.0 : 2.0 / res;
-          }
-        }
-        for (int k = 0; k < nc; ++k) {
-          const double t = (us[k] - uc) / us_scale;
-          double v = 0, pw = 1;
-          for (int j = 0; j <= deg; ++j) v += c2.at<double>(j) * pw, pw *= t;
-          centre[k] = mean + us[k] * ax + v * nx;
-        }
-      }
-      std::vector<cv::Point> poly;
-      for (const auto& p : left) poly.emplace_back(cvRound(p.x * 16), cvRound(p.y * 16));
-      for (auto it = right.rbegin(); it != right.rend(); ++it) poly.emplace_back(cvRound(it->x * 16), cvRound(it->y * 16));
-      cv::Mat m = cv::Mat::zeros(size, CV_8U);
-      cv::fillPoly(m, std::vector<std::vector<cv::Point>>{poly}, cv::Scalar(255), cv::LINE_8, 4);
-      if (!scalp.empty()) m &= scalp;
-      m &= (out.labels == 0);
-      const int area = cv::countNonZero(m);
+      smooth3(left), smooth3(right);
+      std::vector<cv::Point2d> contour = left;
+      contour.insert(contour.end(), right.rbegin(), right.rend());
+      double area = 0.0;
+      cv::Mat m = FillPolygon(contour, size, scalp, &area);
       if (area == 0) continue;
-      band_px = area;
+      // Hairless: a strip scar has (almost) no hair of its own, while the skin beside it has its
+      // usual density. Hairs from the sides may lie across the band, so hair pixels are not
+      // counted: hair pieces are, each where most of it lies (its centroid). A lighter patch of
+      // skin has as many as its surroundings.
       if (!fol.hair_mask.empty()) {
-        hair_in = cv::countNonZero(fol.hair_mask & m);
-        if (hair_in > o.max_hair_fraction * band_px) continue;
-        // Hairless compared with the skin beside it (a strip scar has no follicles; a lighter
-        // patch of mottled skin has as many as its surroundings).
-        cv::Mat ring;
         const int rd = 2 * static_cast<int>(image.MmToPx(3.0)) + 1;
-        cv::dilate(m, ring, cv::getStructuringElement(cv::MORPH_ELLIPSE, {rd, rd}));
-        ring &= ~m;
-        if (!scalp.empty()) {
-          // A light hairless strip along the edge of the scalp is the border with the
-          // background, not a scar: most of a band's surroundings are scalp.
-          const double ring_all = std::max(1, cv::countNonZero(ring));
-          ring &= scalp;
-          if (cv::countNonZero(ring) < 0.8 * ring_all) continue;
+        const cv::Rect roi = cv::boundingRect(m) + cv::Size(rd, rd) - cv::Point(rd / 2, rd / 2);
+        const cv::Rect r = roi & cv::Rect(0, 0, size.width, size.height);
+        cv::Mat ring;
+        cv::dilate(m(r), ring, cv::getStructuringElement(cv::MORPH_ELLIPSE, {rd, rd}));
+        ring &= ~m(r);
+        if (!scalp.empty()) ring &= scalp(r);
+        const double band_px = cv::countNonZero(m(r)), ring_px = cv::countNonZero(ring);
+        cv::Mat comp, stats, cents;
+        const int nc = cv::connectedComponentsWithStats(fol.hair_mask(r), comp, stats, cents, 8, CV_32S);
+        int in = 0, around = 0;
+        for (int i = 1; i < nc; ++i) {
+          const int x = std::clamp(cvRound(cents.at<double>(i, 0)), 0, r.width - 1);
+          const int y = std::clamp(cvRound(cents.at<double>(i, 1)), 0, r.height - 1);
+          in += m(r).at<uchar>(y, x) != 0;
+          around += ring.at<uchar>(y, x) != 0;
         }
-        const double ring_px = std::max(1, cv::countNonZero(ring));
-        const double ring_hair = cv::countNonZero(fol.hair_mask & ring) / ring_px;
-        const double in_hair = static_cast<double>(hair_in) / band_px;
-        if (ring_hair > 0.02 && in_hair > 0.75 * ring_hair) continue;
+        const double d_in = in / std::max(1.0, band_px), d_ring = around / std::max(1.0, ring_px);
+        const double min_ring = 10.0 / (100.0 * ppm * ppm);  // 10 hair pieces per cm^2
+        if (ring_px > 0 && d_ring > min_ring && d_in > o.max_hair_fraction * d_ring) continue;
       }
-      // Gently curved: the chord spans most of the path.
-      double path = 0;
-      for (size_t k = 1; k < centre.size(); ++k) path += cv::norm(centre[k] - centre[k - 1]);
-      if (cv::norm(centre.back() - centre.front()) < 0.8 * path) continue;
-
       FutBand b;
-      // Centreline: the station midpoints (every half step), length along them.
       b.centerline_px = centre;
-      for (size_t k = 1; k < centre.size(); ++k) b.length_px += cv::norm(centre[k] - centre[k - 1]);
-      for (size_t k = 0; k < widths.size(); k += 2) b.width_profile_px.push_back(widths[k]);
-      for (const auto& p : left) b.contour_px.push_back(p);
+      b.length_px = len;
+      b.width_profile_px = profile;
+      for (const auto& q : left) b.contour_px.push_back(q);
       for (auto it = right.rbegin(); it != right.rend(); ++it) b.contour_px.push_back(*it);
       b.area_px = area;
       b.contrast_L = contrast;
       const double margin = image.MmToPx(1.0);
-      auto near_edge = [&](const cv::Point2d& p) {
-        return p.x < margin || p.y < margin || p.x > size.width - 1 - margin || p.y > size.height - 1 - margin;
+      auto near_edge = [&](const cv::Point2d& q) {
+        return q.x < margin || q.y < margin || q.x > size.width - 1 - margin || q.y > size.height - 1 - margin;
       };
       b.touches_border = near_edge(centre.front()) || near_edge(centre.back());
-      b.confidence = std::clamp(std::abs(contrast) / 6.0, 0.1, 1.0) *
-                     std::clamp(centre.size() / stations, 0.0, 1.0);
-      out.bands.push_back(std::move(b));
-      out.labels.setTo(static_cast<int>(out.bands.size()), m);
+      b.confidence = std::clamp(std::abs(contrast) / 6.0, 0.1, 1.0) * std::clamp(measured / stations, 0.0, 1.0);
+      accepted_all.push_back({std::move(b), m, std::abs(contrast) * len});
     }
+  }
+  // The same band can be found twice (a bright and a dark pass, or a chain along each edge of
+  // a wide band): strongest first, a band mostly inside those already kept is dropped.
+  std::sort(accepted_all.begin(), accepted_all.end(),
+            [](const Candidate& x, const Candidate& y) { return x.score > y.score; });
+  for (Candidate& c : accepted_all) {
+    const cv::Mat taken = out.labels > 0;
+    const double own = std::max(1, cv::countNonZero(c.mask));
+    const int overlap = cv::countNonZero(c.mask & taken);
+    if (overlap > 0.3 * own) continue;
+    c.mask &= ~taken;
+    c.band.area_px *= (own - overlap) / own;
+    out.bands.push_back(std::move(c.band));
+    out.labels.setTo(static_cast<int>(out.bands.size()), c.mask);
   }
   return out;
 }

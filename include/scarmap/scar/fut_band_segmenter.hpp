@@ -1,17 +1,27 @@
 // Linear FUT (strip) scars: long, gently curved, hairless, usually lighter bands.
 //
-// Method: on illumination-flattened L* (a 25 mm background scale, wider than any band) with
-// hair removed by a grey closing, a multi-scale Hessian ridge measure (Frangi et al. 1998,
-// "Multiscale vessel enhancement filtering"; scale-normalised after Lindeberg) at half-widths
-// of 0.25-5 mm finds bright (and, optionally, dark) elongated structures. Ridge pixels above a
-// robust-noise threshold (hysteresis) form components; nearby collinear pieces cut by crossing
-// hairs are joined; components shorter than min_length_mm or not elongated are dropped. Each
-// band's centreline is a polynomial fitted along its principal axis; every profile_step_mm a
-// profile perpendicular to it is read and the edges placed where the difference from the
-// surrounding skin falls to half of the band's own contrast at that station (half maximum,
-// linear sub-pixel interpolation). Edges give the width profile, the contour and the mask; the
-// centreline is re-centred between them. Bands whose contrast is not consistent along their
-// length (a row of FUE dots, a hair part line) or that are not hairless are rejected.
+// Method: on illumination-flattened L* (a 25 mm background scale, wider than any band), hair is
+// removed (detected hair filled from the skin around it, then a grey closing with a 0.5 mm disc
+// for what the hair mask missed). At a coarser detection scale (about detect_px_per_mm), a
+// multi-scale Hessian ridge measure (Frangi et al. 1998, "Multiscale vessel enhancement
+// filtering"; scale-normalised after Lindeberg 1998; large scales on a decimated pyramid) at
+// half-widths of min/2 .. max/2 finds bright (and, optionally, dark) line centres (local maxima
+// across the ridge where the first derivative across it is small, after Steger 1998,
+// "An unbiased detector of curvilinear structures"). Centre pixels above an absolute L*
+// threshold (hysteresis) are ordered into chains (longest path of each connected set); chains
+// whose ends face each other across a gap of up to max_gap_mm (a crossing hair, a dot, a patch
+// of lower contrast) are joined. Along each chain, smoothed and resampled, a profile
+// perpendicular to it is read every half profile step at working resolution and the edges
+// placed where the difference from the surrounding skin falls to half of the band's own
+// contrast at that station (half maximum, linear sub-pixel interpolation); the band is followed
+// past the chain's ends while its contrast holds and ends where it falls to half. The edges give
+// the width profile, the contour and the mask; the centreline is the smoothed midpoints.
+// Rejected: bands whose contrast is not consistent along their length (a row of FUE dots), a
+// step between the two sides (a shadow edge), a contrast within the skin's own texture beside
+// it (aligned gaps in dense stubble), a width that swells and pinches (a row of dots), a flank off the scalp along most of the band (the
+// border with the background), hair exits inside at more than max_hair_fraction of the density
+// beside it (a lighter patch of skin, a part line), too short, too curved; a band found twice
+// (bright and dark pass, or along both edges of a wide band) is kept once.
 #pragma once
 
 #include <vector>
@@ -26,11 +36,14 @@ namespace scarmap {
 struct FutOptions {
   double min_width_mm = 0.5;
   double max_width_mm = 10.0;
-  double min_length_mm = 15.0;
+  double min_length_mm = 10.0;
   double profile_step_mm = 1.0;   ///< width profile sample spacing along the centreline
   double min_contrast_L = 1.5;    ///< band vs skin, L* units (median over stations)
-  double noise_sigmas = 4.0;      ///< ridge threshold in robust noise sigmas
-  double max_hair_fraction = 0.3; ///< hair pixels allowed inside the band
+  double max_hair_fraction = 0.5; ///< density of hair pieces inside the band / beside it, at most
+  double min_texture_ratio = 3.0; ///< contrast / robust spread of the skin beside the band
+  double max_width_roughness = 0.1; ///< median width change between stations, x width + 0.1 mm
+  double max_gap_mm = 4.0;        ///< ridge pieces in line across a gap this short are one band
+  double detect_px_per_mm = 6.0;  ///< detection resolution (measurement is at working scale)
   bool detect_dark = true;        ///< also look for bands darker than the skin (dark skin)
   void Check() const;             ///< throws scarmap::Error naming a bad field
 };
