@@ -3,15 +3,13 @@
 
 #include <chrono>
 #include <cstdio>
-#include <fstream>
 #include <iostream>
 #include <memory>
 #include <sstream>
 #include <thread>
 
-#include <nlohmann/json.hpp>
-
 #include "cli/commands.hpp"
+#include "cli/config_file.hpp"
 #include "scarmap/pipeline/batch.hpp"
 
 namespace scarmap::cli {
@@ -26,7 +24,6 @@ struct AnalyzeArgs {
   int jobs = 0;
   bool recursive = false;
   bool resume = false;
-  std::string config;
   double max_megapixels = 100.0;
   double margin_mm = 5.0;
   double min_dpi = 400.0;
@@ -36,47 +33,6 @@ struct AnalyzeArgs {
   bool quiet = false;
   bool verbose = false;
 };
-
-// --config FILE.json: keys are the long flag names; flags on the command line win.
-void ApplyConfig(const std::string& path, CLI::App* cmd, AnalyzeArgs& a) {
-  std::ifstream in(path);
-  if (!in) throw CLI::ValidationError("--config", "cannot read " + path);
-  nlohmann::json j;
-  try {
-    in >> j;
-  } catch (const std::exception& e) {
-    throw CLI::ValidationError("--config", path + " is not valid JSON");
-  }
-  if (!j.is_object()) throw CLI::ValidationError("--config", path + " must hold a JSON object");
-  for (auto& [key, value] : j.items()) {
-    CLI::Option* opt = nullptr;
-    try {
-      opt = cmd->get_option("--" + key);
-    } catch (const CLI::OptionNotFound&) {
-      throw CLI::ValidationError("--config", "unknown setting \"" + key + "\" in " + path);
-    }
-    if (opt->count() > 0) continue;  // given on the command line
-    try {
-      if (key == "px-per-mm") a.px_per_mm = value.get<double>();
-      else if (key == "masks") a.masks = value.get<bool>();
-      else if (key == "overlays") a.overlays = value.get<bool>();
-      else if (key == "jobs") a.jobs = value.get<int>();
-      else if (key == "recursive") a.recursive = value.get<bool>();
-      else if (key == "resume") a.resume = value.get<bool>();
-      else if (key == "max-megapixels") a.max_megapixels = value.get<double>();
-      else if (key == "margin-mm") a.margin_mm = value.get<double>();
-      else if (key == "min-dpi") a.min_dpi = value.get<double>();
-      else if (key == "marker-mm") a.marker_mm = value.get<double>();
-      else if (key == "marker-dict") a.marker_dict = value.get<std::string>();
-      else if (key == "no-marker") a.no_marker = value.get<bool>();
-      else if (key == "quiet") a.quiet = value.get<bool>();
-      else if (key == "verbose") a.verbose = value.get<bool>();
-      else throw CLI::ValidationError("--config", "setting \"" + key + "\" cannot be set from a file");
-    } catch (const nlohmann::json::exception&) {
-      throw CLI::ValidationError("--config", "setting \"" + key + "\" has the wrong type");
-    }
-  }
-}
 
 }  // namespace
 
@@ -101,7 +57,9 @@ CommandRunner AddAnalyzeCommand(CLI::App& app) {
   cmd->add_flag("-r,--recursive", a->recursive, "Also look inside sub-folders");
   cmd->add_flag("--resume", a->resume,
                 "Skip photos whose report is already complete in the output folder");
-  cmd->add_option("--config", a->config, "JSON file of settings (keys = these option names)");
+  AddConfigOption(cmd,
+                  "JSON file of settings: keys are these long option names, values of their type "
+                  "(`scarmap config --dump` prints the defaults); the command line wins");
   cmd->add_option("--max-megapixels", a->max_megapixels,
                   "Refuse photos larger than this many megapixels (default 100)")
       ->check(CLI::Range(0.01, 1000.0));
@@ -119,15 +77,7 @@ CommandRunner AddAnalyzeCommand(CLI::App& app) {
   auto* q = cmd->add_flag("-q,--quiet", a->quiet, "No progress output");
   cmd->add_flag("-v,--verbose", a->verbose, "One line per photo with its result")->excludes(q);
 
-  return [a, cmd]() -> int {
-    if (!a->config.empty()) {
-      try {
-        ApplyConfig(a->config, cmd, *a);
-      } catch (const CLI::Error& e) {
-        std::cerr << "scarmap analyze: " << e.what() << "\n";
-        return kExitUsage;
-      }
-    }
+  return [a]() -> int {
     BatchOptions bo;
     bo.out_dir = a->out;
     bo.jobs = a->jobs > 0 ? a->jobs : std::max(1u, std::thread::hardware_concurrency());

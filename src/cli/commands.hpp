@@ -19,6 +19,9 @@ CommandRunner AddEvalCommand(CLI::App& app);
 
 /// `scarmap marker`: write a printable calibration marker sheet.
 CommandRunner AddMarkerCommand(CLI::App& app);
+/// `scarmap config --dump`: the defaults of every `analyze --config` setting (register it after
+/// analyze).
+CommandRunner AddConfigCommand(CLI::App& app);
 
 /// Exit codes (documented in README.md).
 inline constexpr int kExitOk = 0;

@@ -22,6 +22,7 @@ int main(int argc, char** argv) {
   add(AddSynthCommand(app));
   add(AddEvalCommand(app));
   add(AddMarkerCommand(app));
+  add(AddConfigCommand(app));
 
   try {
     app.parse(argc, argv);

@@ -1,7 +1,4 @@
 // Runs the real `scarmap` executable.
-#include <sys/wait.h>
-
-#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <map>
@@ -9,6 +6,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "testing/cli_run.hpp"
 #include "testing/images.hpp"
 
 namespace scarmap {
@@ -16,24 +14,9 @@ namespace {
 
 namespace fs = std::filesystem;
 
-struct CliRun {
-  int code = -1;
-  std::string output;
-};
-
-CliRun Scarmap(const std::string& args) {
-  CliRun r;
-  const std::string cmd = std::string(SCARMAP_BINARY) + " " + args + " 2>&1 </dev/null";
-  FILE* p = ::popen(cmd.c_str(), "r");
-  char buf[4096];
-  size_t n;
-  while ((n = std::fread(buf, 1, sizeof(buf), p)) > 0) r.output.append(buf, n);
-  const int status = ::pclose(p);
-  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return r;
-}
-
-std::string Q(const fs::path& p) { return "'" + p.string() + "'"; }
+using testing::CliRun;
+using testing::Q;
+using testing::Scarmap;
 
 TEST(Cli, VersionAndHelp) {
   const CliRun v = Scarmap("--version");
