@@ -171,6 +171,7 @@ BatchResult RunBatch(const BatchOptions& options, const std::vector<fs::path>& i
       if (progress) progress(prog);
     }
   };
+  if (progress && !files.empty()) progress(prog);  // 0 done: the batch has started
   const int n = std::max(1, std::min<int>(options.jobs, static_cast<int>(files.size())));
   std::vector<std::thread> pool;
   for (int t = 1; t < n; ++t) pool.emplace_back(worker);

@@ -91,7 +91,7 @@ TEST(RunBatch, EveryFileGetsOneReportAndTheBatchGoesOn) {
     ++calls;
     EXPECT_LE(p.done, p.total);
   });
-  EXPECT_EQ(calls, 5);
+  EXPECT_EQ(calls, 6);  // the start, then each of the 5 files
   EXPECT_EQ(r.failed, 2);
   std::set<std::string> stems;
   for (const auto& it : r.items) {

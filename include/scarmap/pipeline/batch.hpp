@@ -27,7 +27,8 @@ struct BatchOptions {
   void Check() const;
 };
 
-/// Progress after each finished image. Called from worker threads, serialised by the runner.
+/// Progress: once when the batch starts (done = 0), then after each finished image. Called from
+/// worker threads, serialised by the runner.
 struct BatchProgress {
   int done = 0;
   int total = 0;
