@@ -170,9 +170,11 @@ std::vector<Cell> RowCells(const BatchPageItem& it, int thumb_side) {
     Cell pc{"", "", false};
     if (!p.referral_reasons.empty()) {
       pc.key = "0 refer";
-      pc.html =
-          "<span class=\"badge bad\">refer</span>" +
-          ListDetails(p.referral_reasons, Plural(p.referral_reasons.size(), "reason", "reasons"));
+      // The reasons are what the practitioner acts on: shown, not folded away.
+      pc.html = "<span class=\"badge bad\">refer</span><ul class=\"reasons\">";
+      for (const auto& reason : p.referral_reasons)
+        pc.html += "<li>" + HtmlEscape(reason) + "</li>";
+      pc.html += "</ul>";
     } else if (p.planned) {
       pc.key = "1 plan";
       pc.html = "<span class=\"badge good\">plan</span>";
@@ -244,6 +246,8 @@ background:var(--head);color:var(--muted);white-space:nowrap}
 details{font-size:.8rem;color:var(--muted);max-width:280px;min-width:6em;text-align:left;white-space:normal}
 summary{cursor:pointer;color:var(--accent)}
 details ul{margin:4px 0 0;padding-left:18px}
+ul.reasons{margin:4px 0 0;padding-left:16px;font-size:.8rem;color:var(--bad)}
+td.plan{min-width:190px}td.status{min-width:100px}
 .files{margin-top:4px;font-size:.8rem}.files a{margin-right:8px;white-space:nowrap}
 a{color:var(--accent)}
 .failed{list-style:none;padding:0;margin:0;background:var(--card);border:1px solid var(--line);
