@@ -162,7 +162,8 @@ TEST_P(OverlayOnSkin, MarksScarsShadesTheMarginAndHasALegendWithAScaleBar) {
 }
 
 INSTANTIATE_TEST_SUITE_P(LightAndDarkSkin, OverlayOnSkin,
-                         ::testing::Values(cv::Vec3b(170, 190, 225), cv::Vec3b(40, 55, 85)));
+                         ::testing::Values(cv::Vec3b(170, 190, 225), cv::Vec3b(40, 55, 85)),
+                         [](const auto& info) { return info.index == 0 ? "Light" : "Dark"; });
 
 TEST(RenderOverlay, LargePhotosShrinkToTheMaximumSideWithTheMarksScaled) {
   Report r = TestReport();
