@@ -30,16 +30,21 @@ std::map<std::string, std::string> Outputs(const fs::path& dir) {
   return out;
 }
 
-TEST(RunBatch, ParallelOutputIsIdenticalToSerial) {
-  testing::TempDir dir;
-  MakeInputs(dir);
+// Known scale, sub-folders included, overlays written.
+BatchOptions WithOverlays(const fs::path& out) {
   BatchOptions o;
   o.pipeline.px_per_mm = 12.0;
   o.recursive = true;
-  o.masks = true;
   o.overlays = true;
-  o.jobs = 1;
-  o.out_dir = dir / "out1";
+  o.out_dir = out;
+  return o;
+}
+
+TEST(RunBatch, ParallelOutputIsIdenticalToSerial) {
+  testing::TempDir dir;
+  MakeInputs(dir);
+  BatchOptions o = WithOverlays(dir / "out1");
+  o.masks = true;
   const BatchResult r1 = RunBatch(o, {dir / "in"});
   o.jobs = 3;
   o.out_dir = dir / "out2";
@@ -58,11 +63,7 @@ TEST(RunBatch, ParallelOutputIsIdenticalToSerial) {
 TEST(RunBatch, IndexPageListsEveryPhotoAndLinksItsFiles) {
   testing::TempDir dir;
   MakeInputs(dir);
-  BatchOptions o;
-  o.pipeline.px_per_mm = 12.0;
-  o.recursive = true;
-  o.overlays = true;
-  o.out_dir = dir / "out";
+  BatchOptions o = WithOverlays(dir / "out");
   RunBatch(o, {dir / "in"});
   const std::string html = testing::ReadBytes(dir / "out" / "index.html");
   for (const char* stem : {"a", "a__sub", "b"}) {

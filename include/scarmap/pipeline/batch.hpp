@@ -59,7 +59,8 @@ std::vector<std::filesystem::path> ExpandInputs(const std::vector<std::filesyste
 
 /// Runs the batch: per photo <stem>.json (always, written last), <stem>.thumb.jpg (when the photo
 /// was decoded), <stem>.mask.png and <stem>.overlay.jpg when asked; then summary.csv, scars.csv
-/// and index.html for the whole batch. Throws scarmap::Error only when the output folder itself is unusable.
+/// and index.html for the whole batch. Throws scarmap::Error only when the output folder itself
+/// is unusable.
 BatchResult RunBatch(const BatchOptions& options, const std::vector<std::filesystem::path>& inputs,
                      const ProgressCallback& progress = {});
 
