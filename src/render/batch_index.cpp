@@ -217,10 +217,10 @@ background:var(--card);color:var(--ink);min-width:240px}
 .tools span{color:var(--muted);font-size:.9rem}
 .wrap{overflow-x:auto;background:var(--card);border:1px solid var(--line);border-radius:10px}
 table{border-collapse:collapse;width:100%;font-size:.9rem}
-th,td{padding:8px 10px;border-bottom:1px solid var(--line);vertical-align:top;text-align:left}
+th,td{padding:7px 7px;border-bottom:1px solid var(--line);vertical-align:top;text-align:left}
 thead th{position:sticky;top:0;background:var(--head);z-index:1;padding:0;vertical-align:bottom}
-thead th button{all:unset;cursor:pointer;display:block;padding:8px 10px;width:100%;
-box-sizing:border-box;min-width:4.5em;max-width:8.5em;line-height:1.25}
+thead th button{all:unset;cursor:pointer;display:block;padding:7px 7px;width:100%;font-size:.85rem;
+box-sizing:border-box;min-width:3.5em;max-width:8.2em;line-height:1.25}
 th[data-type=num] button{margin-left:auto}
 thead th button:focus-visible{outline:2px solid var(--accent);outline-offset:-2px}
 thead th small{display:block;color:var(--muted);font-weight:normal;font-size:.75rem}
@@ -231,9 +231,9 @@ th[aria-sort=ascending] .arrow::after{content:"\25B2";color:var(--accent)}
 th[aria-sort=descending] .arrow::after{content:"\25BC";color:var(--accent)}
 tbody tr{background:var(--card)}tbody tr:nth-child(even){background:var(--zebra)}
 tbody tr:hover{background:var(--hover)}
-td.photo{width:150px;max-width:150px}
-.thumb img{display:block;width:128px;height:auto;border-radius:6px;border:1px solid var(--line)}
-.thumb.none{display:inline-block;width:128px;padding:28px 0;text-align:center;color:var(--muted);
+td.photo{width:140px;max-width:140px}
+.thumb img{display:block;width:124px;height:auto;border-radius:6px;border:1px solid var(--line)}
+.thumb.none{display:inline-block;width:124px;padding:28px 0;text-align:center;color:var(--muted);
 border:1px dashed var(--line);border-radius:6px;font-size:.8rem}
 .name{font-weight:600;margin-top:4px;overflow-wrap:anywhere}
 .path,.sub,.msg{color:var(--muted);font-size:.8rem;overflow-wrap:anywhere}
@@ -247,7 +247,7 @@ details{font-size:.8rem;color:var(--muted);max-width:280px;min-width:6em;text-al
 summary{cursor:pointer;color:var(--accent)}
 details ul{margin:4px 0 0;padding-left:18px}
 ul.reasons{margin:4px 0 0;padding-left:16px;font-size:.8rem;color:var(--bad)}
-td.plan{min-width:190px}td.status{min-width:100px}
+td.plan{min-width:180px}td.status{min-width:96px}
 .files{margin-top:4px;font-size:.8rem}.files a{margin-right:8px;white-space:nowrap}
 a{color:var(--accent)}
 .failed{list-style:none;padding:0;margin:0;background:var(--card);border:1px solid var(--line);
