@@ -45,7 +45,8 @@ class Browser:
         flags = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
                  "--no-first-run", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--disable-extensions",
-                 "--hide-scrollbars", "--window-size=1280,900", "--remote-debugging-pipe",
+                 "--disable-dev-shm-usage", "--hide-scrollbars", "--window-size=1280,900",
+                 "--remote-debugging-pipe",
                  "--user-data-dir=" + profile, "about:blank"]
         self.proc = subprocess.Popen([binary] + flags, preexec_fn=child_fds, pass_fds=(3, 4),
                                      stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
