@@ -11,6 +11,7 @@ PACKAGES=(
   libheif-dev
   python3 python3-jsonschema
   dpkg-dev file
+  chromium
 )
 
 missing=()

@@ -2,6 +2,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <iostream>
 #include <memory>
@@ -33,6 +34,25 @@ struct AnalyzeArgs {
   bool quiet = false;
   bool verbose = false;
 };
+
+std::string Fixed(const char* fmt, double v) {
+  char b[64];
+  std::snprintf(b, sizeof(b), fmt, v);
+  return b;
+}
+
+// "45s", "12m05s", "3h07m".
+std::string Duration(double seconds) {
+  const long s = std::lround(std::max(0.0, seconds));
+  char b[64];
+  if (s < 60)
+    std::snprintf(b, sizeof(b), "%lds", s);
+  else if (s < 3600)
+    std::snprintf(b, sizeof(b), "%ldm%02lds", s / 60, s % 60);
+  else
+    std::snprintf(b, sizeof(b), "%ldh%02ldm", s / 3600, s / 60 % 60);
+  return b;
+}
 
 }  // namespace
 
@@ -105,15 +125,24 @@ CommandRunner AddAnalyzeCommand(CLI::App& app) {
       if (a->quiet) return;
       const double secs =
           std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-      const double rate = p.done / std::max(1e-3, secs);
-      const double eta = (p.total - p.done) / std::max(1e-3, rate);
       if (tty && !a->verbose) {
+        // Speed and ETA only once they mean something (a broken file takes milliseconds).
+        std::string speed = "", eta = "ETA --";
+        if (p.done > 0 && secs >= 1.0) {
+          const double rate = p.done / secs;
+          speed = rate >= 1.0 ? Fixed("%.1f photos/s  ", rate) : Fixed("%.1f s/photo  ", 1 / rate);
+          eta = p.done == p.total ? "done in " + Duration(secs)
+                                  : "ETA " + Duration((p.total - p.done) / rate);
+        }
         const int width = 30;
         const int filled = p.total ? width * p.done / p.total : width;
-        std::fprintf(stderr, "\r[%s%s] %d/%d  %.1f img/s  ETA %.0fs  failed %d ",
+        // \x1b[K clears what a longer previous line left behind.
+        std::fprintf(stderr, "\r[%s%s] %d/%d  %s%s  failed %d\x1b[K",
                      std::string(filled, '#').c_str(), std::string(width - filled, '.').c_str(),
-                     p.done, p.total, rate, eta, p.failed);
+                     p.done, p.total, speed.c_str(), eta.c_str(), p.failed);
         if (p.done == p.total) std::fprintf(stderr, "\n");
+      } else if (p.done == 0) {
+        std::fprintf(stderr, "scarmap: %d photos, %d at a time\n", p.total, bo.jobs);
       } else {
         std::fprintf(stderr, "scarmap: %d/%d done (%d failed): %s\n", p.done, p.total, p.failed,
                      p.current.c_str());
@@ -137,7 +166,8 @@ CommandRunner AddAnalyzeCommand(CLI::App& app) {
           std::cerr << "  " << it.input.string() << ": " << ToString(it.status) << " ("
                     << it.message << ")\n";
       std::cerr << "scarmap: " << res.items.size() - res.failed << " of " << res.items.size()
-                << " photos analysed; reports in " << a->out << "\n";
+                << " photos analysed; reports in " << a->out << ", overview in "
+                << (std::filesystem::path(a->out) / "index.html").string() << "\n";
     }
     return res.failed > 0 ? kExitSomeFailed : kExitOk;
   };

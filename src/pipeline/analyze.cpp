@@ -178,7 +178,7 @@ AnalysisResult Analyze(const PipelineOptions& o, const cv::Mat& img, std::option
     s.confidence = b.confidence;
     s.touches_border = b.touches_border;
     plan_in.push_back({s.id, s.id, true, {}, s.width_mm ? std::optional(s.width_mm->mean)
-                                                        : std::nullopt});
+                                                        : std::nullopt, s.touches_border});
     total_len_px += s.length_px;
     if (s.touches_border)
       r.warnings.push_back("FUT scar " + std::to_string(s.id) +

@@ -10,6 +10,7 @@
 #include <opencv2/imgcodecs.hpp>
 
 #include "scarmap/io/output.hpp"
+#include "scarmap/render/batch_index.hpp"
 #include "scarmap/report/csv.hpp"
 #include "scarmap/report/report_json.hpp"
 
@@ -28,18 +29,36 @@ bool IsImageName(const fs::path& p) {
 // scarmap's own outputs and truth images are never inputs when a folder is expanded.
 bool IsOwnOutput(const fs::path& p) {
   const std::string n = p.filename().string();
-  for (const char* suffix : {".truth.png", ".mask.png", ".overlay.jpg"}) {
+  for (const char* suffix : {".truth.png", ".mask.png", ".overlay.jpg", ".thumb.jpg"}) {
     const std::string s(suffix);
     if (n.size() > s.size() && n.compare(n.size() - s.size(), s.size(), s) == 0) return true;
   }
   return false;
 }
 
+// The tables and the page need no outlines: dropping them keeps a large batch's memory small.
+void DropOutlines(Report& r) {
+  for (auto& f : r.fut) {
+    f.contour_px = {};
+    f.width_profile_mm = {};
+  }
+  for (auto& s : r.smp_plan.scars) s.treatment_polygon_px = {};
+  for (auto& g : r.smp_plan.regions) g.polygon_px = {};
+}
+
+// Output files of one image written (or, when resumed, found) in this run.
+struct ItemFiles {
+  bool mask = false;
+  bool overlay = false;
+  bool thumbnail = false;
+};
+
 }  // namespace
 
 void BatchOptions::Check() const {
   pipeline.Check();
   overlay.Check();
+  page.Check();
   if (jobs < 1 || jobs > 256) throw Error("jobs must be 1..256");
   if (out_dir.empty()) throw Error("an output folder is required");
 }
@@ -78,6 +97,7 @@ BatchResult RunBatch(const BatchOptions& options, const std::vector<fs::path>& i
   BatchResult result;
   result.items.resize(files.size());
   std::vector<std::pair<std::string, Report>> reports(files.size());
+  std::vector<ItemFiles> written(files.size());
   std::atomic<size_t> next{0};
   std::mutex mu;
   BatchProgress prog;
@@ -100,19 +120,36 @@ BatchResult RunBatch(const BatchOptions& options, const std::vector<fs::path>& i
             done = false;
           }
         }
+        ItemFiles& out = written[i];
         if (done) {
           item.skipped = true;
+          out.mask = fs::exists(folder.PathFor(item.stem, ".mask.png"));
+          out.overlay = fs::exists(folder.PathFor(item.stem, ".overlay.jpg"));
+          out.thumbnail = fs::exists(folder.PathFor(item.stem, ".thumb.jpg"));
         } else {
           PipelineOptions po = options.pipeline;
           po.want_mask = options.masks;
-          po.keep_image = options.overlays;
+          po.keep_image = true;  // for the overlay and the page's thumbnail
           AnalysisResult res = AnalyzeImage(po, files[i]);
-          if (options.masks && !res.mask.empty())
+          if (options.masks && !res.mask.empty()) {
             WriteImageAtomic(folder.PathFor(item.stem, ".mask.png"), res.mask);
-          if (options.overlays && !res.upright.empty())
-            WriteImageAtomic(folder.PathFor(item.stem, ".overlay.jpg"),
-                             RenderOverlay(options.overlay, res.upright, res.report),
-                             {cv::IMWRITE_JPEG_QUALITY, 88});
+            out.mask = true;
+          }
+          if (!res.upright.empty()) {
+            cv::Mat overlay;
+            if (options.overlays) {
+              overlay = RenderOverlay(options.overlay, res.upright, res.report);
+              WriteImageAtomic(folder.PathFor(item.stem, ".overlay.jpg"), overlay,
+                               {cv::IMWRITE_JPEG_QUALITY, 88});
+              out.overlay = true;
+            }
+            // The thumbnail shows the marked-up photo when there is one.
+            WriteImageAtomic(folder.PathFor(item.stem, ".thumb.jpg"),
+                             MakeThumbnail(overlay.empty() ? res.upright : overlay,
+                                           options.page.thumbnail_side_px),
+                             {cv::IMWRITE_JPEG_QUALITY, 80});
+            out.thumbnail = true;
+          }
           // The report goes last: its presence means every output of the image is complete.
           WriteFileAtomic(json_path, ReportToJson(res.report));
           report = std::move(res.report);
@@ -123,6 +160,7 @@ BatchResult RunBatch(const BatchOptions& options, const std::vector<fs::path>& i
       }
       item.status = report.status.code;
       item.message = report.status.message;
+      DropOutlines(report);
       std::lock_guard<std::mutex> lock(mu);
       reports[i] = {item.stem, std::move(report)};
       prog.done++;
@@ -133,6 +171,7 @@ BatchResult RunBatch(const BatchOptions& options, const std::vector<fs::path>& i
       if (progress) progress(prog);
     }
   };
+  if (progress && !files.empty()) progress(prog);  // 0 done: the batch has started
   const int n = std::max(1, std::min<int>(options.jobs, static_cast<int>(files.size())));
   std::vector<std::thread> pool;
   for (int t = 1; t < n; ++t) pool.emplace_back(worker);
@@ -143,6 +182,18 @@ BatchResult RunBatch(const BatchOptions& options, const std::vector<fs::path>& i
     if (it.status != StatusCode::kOk) result.failed++;
   WriteFileAtomic(folder.root() / "summary.csv", SummaryCsv(reports));
   WriteFileAtomic(folder.root() / "scars.csv", ScarsCsv(reports));
+  std::vector<BatchPageItem> page(files.size());
+  for (size_t i = 0; i < files.size(); ++i) {
+    const std::string& stem = reports[i].first;
+    BatchPageItem& p = page[i];
+    p.stem = stem;
+    p.report = &reports[i].second;
+    if (fs::exists(folder.PathFor(stem, ".json"))) p.report_file = stem + ".json";
+    if (written[i].overlay) p.overlay_file = stem + ".overlay.jpg";
+    if (written[i].mask) p.mask_file = stem + ".mask.png";
+    if (written[i].thumbnail) p.thumbnail_file = stem + ".thumb.jpg";
+  }
+  WriteFileAtomic(folder.root() / "index.html", BatchIndexHtml(options.page, page));
   return result;
 }
 

@@ -94,6 +94,11 @@ void SmpOptions::Check() const {
     throw Error("smp.min_relative_range must be in [0, 1)");
   if (!(shiny_fraction > 0.0 && shiny_fraction <= 1.0))
     throw Error("smp.shiny_fraction must be in (0, 1]");
+  if (!(sheen_fraction > 0.0 && sheen_fraction <= shiny_fraction))
+    throw Error("smp.sheen_fraction must be in (0, shiny_fraction]");
+  if (!(max_scale_uncertainty_rel > 0.0)) throw Error("smp.max_scale_uncertainty_rel must be > 0");
+  if (!(min_target_density_per_cm2 >= 0.0))
+    throw Error("smp.min_target_density_per_cm2 must be >= 0");
   if (max_most_visible < 0) throw Error("smp.max_most_visible must be >= 0");
 }
 
@@ -115,6 +120,15 @@ SmpPlan PlanSmp(const SmpOptions& options, const WorkingImage& image, const Foll
   SmpPlan plan;
   plan.margin_mm = options.margin_mm;
   plan.referral_reasons = context.quality_referrals;
+  if (context.calibration_uncertainty_rel &&
+      *context.calibration_uncertainty_rel > options.max_scale_uncertainty_rel) {
+    const double rel = 100.0 * *context.calibration_uncertainty_rel;
+    plan.referral_reasons.push_back(
+        "the photo's scale is uncertain (+-" + Fmt("%.0f", rel) + " % in length, +-" +
+        Fmt("%.0f", 2.0 * rel) +
+        " % in area): retake the photo with the marker flat on the scalp, fully in view and in "
+        "focus before planning");
+  }
   const double margin_px = image.MmToPx(options.margin_mm);
   const double ring_px = image.MmToPx(options.ring_width_mm);
   const double px_per_mm2 = image.px_per_mm * image.px_per_mm;
@@ -173,6 +187,12 @@ SmpPlan PlanSmp(const SmpOptions& options, const WorkingImage& image, const Foll
           sp.target_density_per_cm2 = image_density;
           sp.density_source = "image";
         }
+        if (sp.target_density_per_cm2 &&
+            *sp.target_density_per_cm2 < options.min_target_density_per_cm2) {
+          plan.notes.push_back("few hair exits visible around scar " + std::to_string(s.id) + " (" +
+                               Fmt("%.0f", *sp.target_density_per_cm2) +
+                               " per cm^2): confirm the target density in person");
+        }
         if (sp.target_density_per_cm2) {
           sp.impressions = ImpressionRange(area_mm2 / kMm2PerCm2, *sp.target_density_per_cm2,
                                            sp.density_source == "ring" ? ad.ring_exits
@@ -182,6 +202,10 @@ SmpPlan PlanSmp(const SmpOptions& options, const WorkingImage& image, const Foll
         }
       }
     }
+    if (s.touches_border)
+      plan.notes.push_back("scar " + std::to_string(s.id) +
+                           " runs out of the photo: its treatment area and impressions are lower "
+                           "bounds; photograph the whole scar");
     sp.visibility = ScarVisibility(s.contrast.delta_E2000, image.scale_known ? size_mm : 0.0);
     plan.scars.push_back(std::move(sp));
   }
@@ -257,7 +281,9 @@ SmpPlan PlanSmp(const SmpOptions& options, const WorkingImage& image, const Foll
     if (all_have_impressions) plan.impressions = total_impressions;
   }
 
-  // Referral checks: immature (red/pink) and raised/shiny scars.
+  // Referral checks: immature (red/pink) and raised/shiny scars; a milder sheen adds a session.
+  double max_sheen = 0.0;
+  int sheen_id = 0;
   for (const SmpScarInput& s : scars) {
     const auto box = boxes.find(s.label);
     if (box == boxes.end()) continue;
@@ -282,6 +308,9 @@ SmpPlan PlanSmp(const SmpOptions& options, const WorkingImage& image, const Foll
           Fmt("%.0f", 100.0 * shiny) +
           " % of its area: possibly raised or shiny tissue that holds pigment poorly; examine in "
           "person");
+    } else if (shiny > options.sheen_fraction && shiny > max_sheen) {
+      max_sheen = shiny;
+      sheen_id = s.id;
     }
   }
 
@@ -304,6 +333,12 @@ SmpPlan PlanSmp(const SmpOptions& options, const WorkingImage& image, const Foll
     ++factors;
     plan.session_reasons.push_back("high scar contrast (Delta E2000 " + Fmt("%.1f", max_de) +
                                    "): more layering needed to blend");
+  }
+  if (sheen_id > 0) {
+    ++factors;
+    plan.session_reasons.push_back("some sheen on scar " + std::to_string(sheen_id) + " (" +
+                                   Fmt("%.0f", 100.0 * max_sheen) +
+                                   " % of its area): smooth scar tissue may need more passes");
   }
   plan.sessions[1] += factors;
   if (factors >= 2) plan.sessions[0] += 1;
@@ -356,7 +391,7 @@ SmpPlan PlanSmp(const SmpOptions& options, const WorkingImage& image, const Foll
       "practitioner confirms every figure in person");
   plan.planned = plan.referral_reasons.empty() && image.scale_known && !scars.empty() &&
                  plan.impressions.has_value();
-  if (!plan.referral_reasons.empty() || scars.empty()) {
+  if (!plan.planned) {
     plan.sessions = {0, 0};
     plan.session_reasons.clear();
     plan.impressions.reset();

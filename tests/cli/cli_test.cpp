@@ -48,7 +48,8 @@ TEST(Cli, AllGoodExitsZeroWithValidReports) {
   EXPECT_EQ(j["calibration"]["px_per_mm"], 12.0);
   const std::string validate = "/usr/bin/python3 " SCARMAP_SOURCE_DIR
                                "/tests/report/validate_schema.py " SCARMAP_SOURCE_DIR
-                               "/schemas/scarmap.report.v1.json " + Q(dir / "out");
+                               "/schemas/scarmap.report.v1.json --documented " +
+                               Q(dir / "out");
   EXPECT_EQ(std::system(validate.c_str()), 0);
 }
 
@@ -76,6 +77,45 @@ TEST(Cli, SomeFailedExitsOneAndStillWritesEveryReport) {
                                "/tests/report/validate_schema.py " SCARMAP_SOURCE_DIR
                                "/schemas/scarmap.report.v1.json " + Q(dir / "out");
   EXPECT_EQ(std::system(validate.c_str()), 0);
+}
+
+TEST(Cli, ProgressBarOnATerminalPlainLinesOtherwiseQuietSilences) {
+  testing::TempDir dir;
+  fs::create_directories(dir / "in");
+  for (const char* name : {"a.png", "b.png"})
+    testing::WriteBytes(dir / "in" / name,
+                        testing::Encode(testing::SkinWithDot({200, 150}, {50, 50}, 5), ".png"));
+  const std::string args = "analyze " + Q(dir / "in") + " -o " + Q(dir / "out") + " --jobs 2";
+  // Not a terminal (a pipe): one plain line per photo.
+  const CliRun plain = Scarmap(args);
+  EXPECT_EQ(plain.code, 0) << plain.output;
+  EXPECT_NE(plain.output.find("scarmap: 2 photos, 2 at a time\n"), std::string::npos)
+      << plain.output;
+  EXPECT_NE(plain.output.find("scarmap: 2/2 done (0 failed): "), std::string::npos);
+  EXPECT_EQ(plain.output.find('\r'), std::string::npos);
+  EXPECT_NE(plain.output.find("index.html"), std::string::npos);
+  // --quiet: nothing at all.
+  const CliRun quiet = Scarmap(args + " -q");
+  EXPECT_EQ(quiet.code, 0);
+  EXPECT_EQ(quiet.output, "");
+  // A terminal (script(1) gives it one): a bar redrawn in place, ending with a newline.
+  const CliRun tty = [&] {
+    CliRun r;
+    const std::string cmd = "script -qec \"" + std::string(SCARMAP_BINARY) + " " + args +
+                            "\" /dev/null 2>&1 </dev/null";
+    FILE* p = ::popen(cmd.c_str(), "r");
+    char buf[4096];
+    size_t n;
+    while ((n = std::fread(buf, 1, sizeof(buf), p)) > 0) r.output.append(buf, n);
+    r.code = ::pclose(p);
+    return r;
+  }();
+  EXPECT_NE(tty.output.find("\r[..............................] 0/2"), std::string::npos)
+      << tty.output;
+  EXPECT_NE(tty.output.find("\r[##############################] 2/2"), std::string::npos)
+      << tty.output;
+  EXPECT_NE(tty.output.find("failed 0\x1b[K"), std::string::npos);
+  EXPECT_EQ(tty.output.find("done (0 failed)"), std::string::npos);  // no plain lines
 }
 
 TEST(Cli, UsageErrorsExitTwoBeforeAnyWork) {

@@ -30,22 +30,55 @@ std::map<std::string, std::string> Outputs(const fs::path& dir) {
   return out;
 }
 
-TEST(RunBatch, ParallelOutputIsIdenticalToSerial) {
-  testing::TempDir dir;
-  MakeInputs(dir);
+// Known scale, sub-folders included, overlays written.
+BatchOptions WithOverlays(const fs::path& out) {
   BatchOptions o;
   o.pipeline.px_per_mm = 12.0;
   o.recursive = true;
+  o.overlays = true;
+  o.out_dir = out;
+  return o;
+}
+
+TEST(RunBatch, ParallelOutputIsIdenticalToSerial) {
+  testing::TempDir dir;
+  MakeInputs(dir);
+  BatchOptions o = WithOverlays(dir / "out1");
   o.masks = true;
-  o.jobs = 1;
-  o.out_dir = dir / "out1";
   const BatchResult r1 = RunBatch(o, {dir / "in"});
-  o.jobs = 2;
+  o.jobs = 3;
   o.out_dir = dir / "out2";
   const BatchResult r2 = RunBatch(o, {dir / "in"});
   EXPECT_EQ(r1.items.size(), 4u);
   EXPECT_EQ(r1.failed, 1);
-  EXPECT_EQ(Outputs(dir / "out1"), Outputs(dir / "out2"));
+  const auto out1 = Outputs(dir / "out1");
+  EXPECT_EQ(out1, Outputs(dir / "out2"));
+  // Every kind of output took part in the comparison.
+  for (const char* name : {"index.html", "summary.csv", "scars.csv", "a.json", "a.mask.png",
+                           "a.overlay.jpg", "a.thumb.jpg", "broken.json"})
+    EXPECT_EQ(out1.count(name), 1u) << name;
+  EXPECT_EQ(out1.size(), 3 * 4u + 3u + 1u);  // 3 photos x 4 files, broken.json, 3 batch files
+}
+
+TEST(RunBatch, IndexPageListsEveryPhotoAndLinksItsFiles) {
+  testing::TempDir dir;
+  MakeInputs(dir);
+  BatchOptions o = WithOverlays(dir / "out");
+  RunBatch(o, {dir / "in"});
+  const std::string html = testing::ReadBytes(dir / "out" / "index.html");
+  for (const char* stem : {"a", "a__sub", "b"}) {
+    const std::string s(stem);
+    EXPECT_NE(html.find("<img src=\"./" + s + ".thumb.jpg\""), std::string::npos) << stem;
+    EXPECT_NE(html.find("href=\"./" + s + ".overlay.jpg\""), std::string::npos) << stem;
+    EXPECT_NE(html.find("href=\"./" + s + ".json\""), std::string::npos) << stem;
+    EXPECT_TRUE(fs::exists(dir / "out" / (s + ".thumb.jpg"))) << stem;
+  }
+  EXPECT_EQ(html.find("mask.png"), std::string::npos);  // not asked for
+  EXPECT_NE(html.find("broken.jpg</span><span class=\"badge bad\">unreadable"), std::string::npos);
+  // A resumed batch writes the same page from the reports and thumbnails it finds.
+  o.resume = true;
+  RunBatch(o, {dir / "in"});
+  EXPECT_EQ(testing::ReadBytes(dir / "out" / "index.html"), html);
 }
 
 TEST(RunBatch, EveryFileGetsOneReportAndTheBatchGoesOn) {
@@ -59,7 +92,7 @@ TEST(RunBatch, EveryFileGetsOneReportAndTheBatchGoesOn) {
     ++calls;
     EXPECT_LE(p.done, p.total);
   });
-  EXPECT_EQ(calls, 5);
+  EXPECT_EQ(calls, 6);  // the start, then each of the 5 files
   EXPECT_EQ(r.failed, 2);
   std::set<std::string> stems;
   for (const auto& it : r.items) {
@@ -71,6 +104,7 @@ TEST(RunBatch, EveryFileGetsOneReportAndTheBatchGoesOn) {
   EXPECT_EQ(stems.size(), 5u);  // the two a.jpg got distinct names
   EXPECT_TRUE(fs::exists(dir / "out" / "summary.csv"));
   EXPECT_TRUE(fs::exists(dir / "out" / "scars.csv"));
+  EXPECT_TRUE(fs::exists(dir / "out" / "index.html"));
 }
 
 TEST(RunBatch, ResumeSkipsCompleteReports) {
@@ -93,6 +127,8 @@ TEST(ExpandInputs, ListsImagesAndFoldersNamedLikeImages) {
   MakeInputs(dir);
   fs::create_directory(dir / "in" / "odd.jpg");
   testing::WriteBytes(dir / "in" / "notes.txt", "x");
+  for (const char* own : {"a.thumb.jpg", "a.overlay.jpg", "a.mask.png"})
+    testing::WriteBytes(dir / "in" / own, "scarmap's own output, never an input");
   fs::create_directory_symlink(dir / "in", dir / "in" / "sub" / "loop");
   const auto flat = ExpandInputs({dir / "in"}, false);
   EXPECT_EQ(flat.size(), 4u);  // a.jpg, b.png, broken.jpg, odd.jpg

@@ -151,7 +151,10 @@ TEST(ReportJson, ValidatesAgainstTheJsonSchema) {
 
   const std::string py = "/usr/bin/python3 " SCARMAP_SOURCE_DIR "/tests/report/validate_schema.py " SCARMAP_SOURCE_DIR "/schemas/scarmap.report.v1.json ";
   const std::string d = dir.path().string();
-  EXPECT_EQ(std::system((py + d + "/full.json " + d + "/error.json " + d + "/noscale.json").c_str()), 0);
+  EXPECT_EQ(std::system((py + "--documented " + d + "/full.json " + d + "/error.json " + d +
+                         "/noscale.json")
+                            .c_str()),
+            0);
   EXPECT_EQ(std::system((py + "--expect-invalid " + d + "/bad1.json " + d + "/bad2.json").c_str()), 0);
 }
 

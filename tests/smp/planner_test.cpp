@@ -31,6 +31,13 @@ Follicles GridExits(int w, int h, int pitch_px) {
   return f;
 }
 
+// Labels image of w x h with one scar (label 1) filling `band`.
+cv::Mat OneBand(int w, int h, cv::Rect band) {
+  cv::Mat labels = cv::Mat::zeros(h, w, CV_32S);
+  cv::rectangle(labels, band, cv::Scalar(1), cv::FILLED);
+  return labels;
+}
+
 SmpScarInput Band(int id, int label, double width_mm) {
   SmpScarInput s;
   s.id = id;
@@ -137,6 +144,84 @@ TEST(PlanSmp, NoScaleGivesNoFiguresButRanksVisibility) {
   EXPECT_GT(plan.treatment_area_px, 0.0);
   ASSERT_EQ(plan.most_visible.size(), 2u);
   EXPECT_EQ(plan.most_visible[0], 2);
+  // Not planned: no sessions either (the schema's [0, 0]).
+  EXPECT_EQ(plan.sessions, (std::array<int, 2>{0, 0}));
+  EXPECT_TRUE(plan.session_reasons.empty());
+}
+
+// Dense stubble next to the scar, sparse elsewhere: the target is the ring's density, and the
+// image's density only when the ring is too small to count.
+TEST(PlanSmp, TargetDensityComesFromTheRingAroundTheScar) {
+  const int w = 800, h = 400;
+  WorkingImage img = MakeImage(w, h);
+  const cv::Mat labels = OneBand(w, h, cv::Rect(300, 180, 200, 40));
+  Follicles f;
+  f.hair_mask = cv::Mat::zeros(h, w, CV_8U);
+  const cv::Rect near(300 - 110, 180 - 110, 200 + 220, 40 + 220);  // margin 50 + ring 50 + slack
+  for (int y = 2; y < h; y += 5)
+    for (int x = 2; x < w; x += 5)
+      if (near.contains({x, y}) || (x % 20 == 2 && y % 20 == 2)) f.exits_px.emplace_back(x, y);
+  const SmpPlan plan = PlanSmp({}, img, f, labels, {Band(1, 1, 4.0)}, {});
+  ASSERT_EQ(plan.scars.size(), 1u);
+  EXPECT_EQ(plan.scars[0].density_source, "ring");
+  EXPECT_NEAR(*plan.scars[0].target_density_per_cm2, 400.0, 30.0);  // 0.5 mm pitch
+  SmpOptions no_ring;
+  no_ring.min_ring_area_mm2 = 1e9;
+  const SmpPlan fallback = PlanSmp(no_ring, img, f, labels, {Band(1, 1, 4.0)}, {});
+  EXPECT_EQ(fallback.scars[0].density_source, "image");
+  EXPECT_LT(*fallback.scars[0].target_density_per_cm2, 200.0);
+  EXPECT_GT(*fallback.scars[0].target_density_per_cm2, 25.0);
+  EXPECT_LT((*fallback.impressions)[1], (*plan.impressions)[0]);
+}
+
+TEST(PlanSmp, UntrustworthyPhotoIsReferred) {
+  const int w = 400, h = 300;
+  WorkingImage img = MakeImage(w, h);
+  const cv::Mat labels = OneBand(w, h, cv::Rect(50, 140, 300, 30));
+  SmpContext uncertain;
+  uncertain.calibration_uncertainty_rel = 0.08;
+  SmpPlan plan = PlanSmp({}, img, GridExits(w, h, 10), labels, {Band(1, 1, 3.0)}, uncertain);
+  EXPECT_FALSE(plan.planned);
+  ASSERT_EQ(plan.referral_reasons.size(), 1u);
+  EXPECT_NE(plan.referral_reasons[0].find("scale is uncertain (+-8 % in length, +-16 % in area)"),
+            std::string::npos);
+  EXPECT_FALSE(plan.impressions.has_value());
+  EXPECT_EQ(plan.sessions, (std::array<int, 2>{0, 0}));
+  SmpContext blurred;
+  blurred.quality_referrals = {"the photo is too blurred to measure"};
+  plan = PlanSmp({}, img, GridExits(w, h, 10), labels, {Band(1, 1, 3.0)}, blurred);
+  EXPECT_FALSE(plan.planned);
+  EXPECT_EQ(plan.referral_reasons, blurred.quality_referrals);
+  SmpContext fine;
+  fine.calibration_uncertainty_rel = 0.01;
+  EXPECT_TRUE(PlanSmp({}, img, GridExits(w, h, 10), labels, {Band(1, 1, 3.0)}, fine).planned);
+}
+
+TEST(PlanSmp, SomeSheenAddsASessionWithItsReason) {
+  const int w = 400, h = 300;
+  WorkingImage img = MakeImage(w, h);
+  const cv::Mat labels = OneBand(w, h, cv::Rect(50, 140, 300, 30));
+  cv::rectangle(img.bgr, cv::Rect(100, 140, 9, 30), cv::Scalar(255, 255, 255), cv::FILLED);  // 3 %
+  const SmpPlan plan = PlanSmp({}, img, GridExits(w, h, 10), labels, {Band(1, 1, 3.0)}, {});
+  EXPECT_TRUE(plan.planned);
+  EXPECT_TRUE(plan.referral_reasons.empty());
+  EXPECT_EQ(plan.sessions, (std::array<int, 2>{2, 4}));
+  ASSERT_EQ(plan.session_reasons.size(), 2u);
+  EXPECT_NE(plan.session_reasons[1].find("sheen on scar 1 (3 %"), std::string::npos);
+}
+
+TEST(PlanSmp, NotesSayWhenFiguresAreLowerBoundsOrTheStubbleIsSparse) {
+  const int w = 400, h = 300;
+  WorkingImage img = MakeImage(w, h);
+  const cv::Mat labels = OneBand(w, h, cv::Rect(0, 140, 300, 30));
+  SmpScarInput cut = Band(1, 1, 3.0);
+  cut.touches_border = true;
+  const SmpPlan plan = PlanSmp({}, img, GridExits(w, h, 40), labels, {cut}, {});  // 6 per cm^2
+  std::string notes;
+  for (const auto& n : plan.notes) notes += n + "\n";
+  EXPECT_NE(notes.find("scar 1 runs out of the photo"), std::string::npos) << notes;
+  EXPECT_NE(notes.find("few hair exits visible around scar 1"), std::string::npos) << notes;
+  EXPECT_NE(notes.find("estimates only"), std::string::npos) << notes;
 }
 
 TEST(PlanSmp, WideHighContrastScarNeedsMoreSessions) {
@@ -167,6 +252,13 @@ TEST(SmpOptions, CheckRejectsBadValues) {
   o = {};
   o.ring_width_mm = 0;
   EXPECT_THROW(o.Check(), Error);
+  o = {};
+  o.sheen_fraction = 0.2;  // above shiny_fraction
+  EXPECT_THROW(o.Check(), Error);
+  o = {};
+  o.max_scale_uncertainty_rel = 0;
+  EXPECT_THROW(o.Check(), Error);
+  EXPECT_NO_THROW(SmpOptions{}.Check());
 }
 
 }  // namespace

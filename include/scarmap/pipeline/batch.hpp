@@ -1,5 +1,6 @@
 // Batch runner: analyses many images in parallel, writes one report per image (atomically),
-// optional masks and overlays, and summary.csv / scars.csv. Never stops at a bad file.
+// optional masks and overlays, a thumbnail per photo, summary.csv / scars.csv and index.html.
+// Never stops at a bad file.
 #pragma once
 
 #include <filesystem>
@@ -8,6 +9,7 @@
 #include <vector>
 
 #include "scarmap/pipeline/analyze.hpp"
+#include "scarmap/render/batch_index.hpp"
 #include "scarmap/render/overlay.hpp"
 
 namespace scarmap {
@@ -15,6 +17,7 @@ namespace scarmap {
 struct BatchOptions {
   PipelineOptions pipeline;
   OverlayOptions overlay;
+  BatchPageOptions page;  ///< index.html and the <stem>.thumb.jpg thumbnails it shows
   std::filesystem::path out_dir;
   int jobs = 1;            ///< worker threads; never more than this many images in memory
   bool recursive = false;  ///< descend into sub-folders of folder inputs
@@ -24,7 +27,8 @@ struct BatchOptions {
   void Check() const;
 };
 
-/// Progress after each finished image. Called from worker threads, serialised by the runner.
+/// Progress: once when the batch starts (done = 0), then after each finished image. Called from
+/// worker threads, serialised by the runner.
 struct BatchProgress {
   int done = 0;
   int total = 0;
@@ -53,7 +57,10 @@ struct BatchResult {
 std::vector<std::filesystem::path> ExpandInputs(const std::vector<std::filesystem::path>& inputs,
                                                 bool recursive);
 
-/// Runs the batch. Throws scarmap::Error only when the output folder itself is unusable.
+/// Runs the batch: per photo <stem>.json (always, written last), <stem>.thumb.jpg (when the photo
+/// was decoded), <stem>.mask.png and <stem>.overlay.jpg when asked; then summary.csv, scars.csv
+/// and index.html for the whole batch. Throws scarmap::Error only when the output folder itself
+/// is unusable.
 BatchResult RunBatch(const BatchOptions& options, const std::vector<std::filesystem::path>& inputs,
                      const ProgressCallback& progress = {});
 

@@ -28,6 +28,9 @@ struct SmpOptions {
   double immature_delta_a = 6.0;   ///< scar a* - skin a* above this looks red/pink (immature)
   double min_referral_area_mm2 = 2.0;  ///< scars smaller than this do not trigger a referral
   double shiny_fraction = 0.05;    ///< fraction of near-saturated scar pixels: raised/shiny
+  double sheen_fraction = 0.01;    ///< above this (and below shiny_fraction) adds a session
+  double max_scale_uncertainty_rel = 0.05;   ///< less certain scale (1 sigma): photo untrusted
+  double min_target_density_per_cm2 = 20.0;  ///< sparser stubble around a scar gets a note
   double wide_fut_mm = 5.0;        ///< FUT mean width above this adds a session
   double high_contrast_de = 10.0;  ///< CIEDE2000 above this adds a session
   int max_most_visible = 5;        ///< how many scar ids `most_visible` lists
@@ -41,6 +44,7 @@ struct SmpScarInput {
   bool fut = false;    ///< FUT band (else FUE dot)
   Contrast contrast;   ///< measured against the skin around it
   std::optional<double> width_mm;  ///< FUT mean width or FUE diameter, when the scale is known
+  bool touches_border = false;     ///< runs out of the frame: its area is a lower bound
 };
 
 /// Everything about the image the plan needs besides the scars.
@@ -49,13 +53,18 @@ struct SmpContext {
   std::array<double, 3> skin_lab{};                   ///< CIELAB of bare skin
   double ita_deg = 0.0;
   std::string ita_class;
-  std::vector<std::string> quality_referrals;  ///< reasons the photo cannot be trusted
+  /// Reasons the photo cannot be trusted for planning (e.g. from a photo-quality check); each
+  /// becomes a referral reason as it is.
+  std::vector<std::string> quality_referrals;
 };
 
 /// Plans SMP coverage. `labels` is CV_32S at working scale (0 = no scar, else a scar's label);
 /// `image.scalp_mask` bounds every area; hair exits come from `follicles`. Polygons are returned
 /// in original-image pixels. Without a known scale the plan is not made (planned = false, mm
-/// fields null) but visibility ranking and referral checks still run. Throws scarmap::Error when
+/// fields null) but visibility ranking and referral checks still run. Refers instead of planning
+/// (referral_reasons, impressions and sessions cleared) for an immature (red/pink) or shiny scar,
+/// a scale less certain than `max_scale_uncertainty_rel`, or any `context.quality_referrals`.
+/// Whenever the plan is not made, sessions are [0, 0] with no reasons. Throws scarmap::Error when
 /// `labels` does not match the working image.
 SmpPlan PlanSmp(const SmpOptions& options, const WorkingImage& image, const Follicles& follicles,
                 const cv::Mat& labels, const std::vector<SmpScarInput>& scars,
