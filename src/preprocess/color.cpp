@@ -151,4 +151,18 @@ cv::Mat FillMasked(const cv::Mat& img, const cv::Mat& mask, double sigma_px) {
   return out;
 }
 
+cv::Mat RemoveHair(const cv::Mat& img, const cv::Mat& hair_mask, double px_per_mm, double closing_mm) {
+  if (img.type() != CV_32F) throw Error("RemoveHair: expected CV_32F");
+  if (!(px_per_mm > 0.0) || !(closing_mm >= 0.0)) throw Error("RemoveHair: bad scale or disc");
+  cv::Mat hair;
+  if (!hair_mask.empty()) cv::dilate(hair_mask, hair, cv::Mat());
+  cv::Mat filled = FillMasked(img, hair, std::max(1.0, 0.4 * px_per_mm));
+  cv::GaussianBlur(filled, filled, cv::Size(0, 0), 0.7);
+  const int d = static_cast<int>(std::lround(closing_mm * px_per_mm)) | 1;
+  if (d < 3) return filled;
+  cv::Mat closed;
+  cv::morphologyEx(filled, closed, cv::MORPH_CLOSE, cv::getStructuringElement(cv::MORPH_ELLIPSE, {d, d}));
+  return closed;
+}
+
 }  // namespace scarmap

@@ -40,9 +40,9 @@ FueDots DetectFueDots(const FueDotOptions& o, const WorkingImage& image, const F
 
   // Hair-free, flattened lightness.
   const cv::Mat flat = FlattenLightness({}, image.lab, scalp, image.px_per_mm);
-  cv::Mat hair_grown;
-  if (!fol.hair_mask.empty()) cv::dilate(fol.hair_mask, hair_grown, cv::Mat());
-  const cv::Mat clean = FillMasked(flat, hair_grown, std::max(1.0, image.MmToPx(0.3)));
+  // Hair out, including what the hair mask missed: a gap between dense stubble is then skin,
+  // not a light spot.
+  const cv::Mat clean = RemoveHair(flat, fol.hair_mask, image.px_per_mm, o.hair_closing_mm);
 
   // Scale-normalised LoG over dot radii (sigma = r / sqrt(2)).
   const double rmin = image.MmToPx(o.min_diameter_mm / 2.0);
@@ -97,50 +97,82 @@ FueDots DetectFueDots(const FueDotOptions& o, const WorkingImage& image, const F
 
   for (const Candidate& c : cands) {
     if (taken.at<uchar>(c.p)) continue;
-    // Window large enough for a cluster of a few dots plus the skin ring.
-    const int half = static_cast<int>(std::ceil(std::max(3.0 * rmax, 4.0 * c.radius_px))) + 2;
-    const cv::Rect win = cv::Rect(c.p.x - half, c.p.y - half, 2 * half + 1, 2 * half + 1) & frame;
-    const cv::Mat v = smooth(win);
-    // Skin level: median in a ring 1.6-2.6 radii around the candidate, hair excluded.
-    std::vector<float> ring;
-    const double r_in = 1.6 * c.radius_px, r_out = 2.6 * c.radius_px + 1.0;
-    int ring_all = 0, ring_off = 0;
-    for (int y = 0; y < win.height; ++y)
-      for (int x = 0; x < win.width; ++x) {
-        const double dd = std::hypot(win.x + x - c.p.x, win.y + y - c.p.y);
-        if (dd < r_in || dd > r_out) continue;
-        ++ring_all;
-        if (!scalp.empty() && !scalp.at<uchar>(win.y + y, win.x + x)) {
-          ++ring_off;
-          continue;
+    // Skin level and spread: median and MAD in a ring 1.6-2.6 radii around the candidate, hair
+    // excluded. The dot's own level: the median of its core (half a radius), not the noisy
+    // brightest pixel, so the half-maximum edge is not pulled inwards by noise.
+    auto ring_stats = [&](float* skin, float* spread) {
+      std::vector<float> ring;
+      const double r_in = 1.6 * c.radius_px, r_out = 2.6 * c.radius_px + 1.0;
+      const int R = static_cast<int>(std::ceil(r_out));
+      int ring_all = 0, ring_off = 0;
+      for (int dy = -R; dy <= R; ++dy)
+        for (int dx = -R; dx <= R; ++dx) {
+          const double dd = std::hypot(dx, dy);
+          if (dd < r_in || dd > r_out) continue;
+          const int x = c.p.x + dx, y = c.p.y + dy;
+          ++ring_all;
+          if (x < 0 || y < 0 || x >= size.width || y >= size.height ||
+              (!scalp.empty() && !scalp.at<uchar>(y, x))) {
+            ++ring_off;
+            continue;
+          }
+          if (!hair.empty() && hair.at<uchar>(y, x)) continue;
+          ring.push_back(smooth.at<float>(y, x));
         }
-        if (!hair.empty() && hair.at<uchar>(win.y + y, win.x + x)) continue;
-        ring.push_back(v.at<float>(y, x));
-      }
-    // At the edge of the scalp (ear, neck, background) the skin level is unknown.
-    if (ring.size() < 8 || ring_off > 0.1 * ring_all) continue;
-    std::nth_element(ring.begin(), ring.begin() + ring.size() / 2, ring.end());
-    const float skin = ring[ring.size() / 2];
-    const float peak = smooth.at<float>(c.p);
-    const double contrast = peak - skin;
-    if (contrast < o.min_contrast_L || contrast < o.noise_sigmas * contrast_noise) continue;
+      // At the edge of the scalp (ear, neck, background) the skin level is unknown.
+      if (ring.size() < 8 || ring_off > 0.1 * ring_all) return false;
+      std::nth_element(ring.begin(), ring.begin() + ring.size() / 2, ring.end());
+      *skin = ring[ring.size() / 2];
+      for (float& q : ring) q = std::abs(q - *skin);
+      std::nth_element(ring.begin(), ring.begin() + ring.size() / 2, ring.end());
+      *spread = 1.4826f * ring[ring.size() / 2];
+      return true;
+    };
+    float skin = 0, ring_sd = 0;
+    if (!ring_stats(&skin, &ring_sd)) continue;
+    float core;
+    {
+      std::vector<float> vals;
+      const int R = std::max(1, static_cast<int>(std::lround(0.5 * c.radius_px)));
+      for (int dy = -R; dy <= R; ++dy)
+        for (int dx = -R; dx <= R; ++dx)
+          if (dx * dx + dy * dy <= R * R) {
+            const int x = std::clamp(c.p.x + dx, 0, size.width - 1), y = std::clamp(c.p.y + dy, 0, size.height - 1);
+            vals.push_back(smooth.at<float>(y, x));
+          }
+      std::nth_element(vals.begin(), vals.begin() + vals.size() / 2, vals.end());
+      core = vals[vals.size() / 2];
+    }
+    const double contrast = core - skin;
+    if (contrast < 0.75 * o.min_contrast_L || contrast < o.noise_sigmas * contrast_noise) continue;
     const float half_level = skin + 0.5f * static_cast<float>(contrast);
 
-    // Half-maximum region on a 4x upsampled window: sub-pixel area.
-    cv::Mat up;
+    // The half-maximum region, in a window large enough for a cluster of a few dots; a region
+    // that reaches the window's edge gets one wider window before it is given up as not a
+    // compact spot (a band, an edge, a light field).
+    cv::Rect win;
+    cv::Mat v, region_up, comp;
     const int f = 4;
-    cv::resize(v, up, cv::Size(), f, f, cv::INTER_LINEAR);
-    cv::Mat above = up >= half_level;
-    cv::Mat comp;
-    cv::connectedComponents(above, comp, 8, CV_32S);
-    const cv::Point cu((c.p.x - win.x) * f + f / 2, (c.p.y - win.y) * f + f / 2);
-    const int id = comp.at<int>(std::min(cu.y, comp.rows - 1), std::min(cu.x, comp.cols - 1));
-    if (id == 0) continue;
-    cv::Mat region_up = comp == id;
-    // A region touching the window edge is not a compact spot (a band, an edge, glare field).
-    if (cv::countNonZero(region_up.row(0)) || cv::countNonZero(region_up.row(region_up.rows - 1)) ||
-        cv::countNonZero(region_up.col(0)) || cv::countNonZero(region_up.col(region_up.cols - 1)))
-      continue;
+    bool compact = false;
+    for (int attempt = 0; attempt < 2 && !compact; ++attempt) {
+      const int half = (attempt + 1) * (static_cast<int>(std::ceil(std::max(3.0 * rmax, 4.0 * c.radius_px))) + 2);
+      win = cv::Rect(c.p.x - half, c.p.y - half, 2 * half + 1, 2 * half + 1) & frame;
+      v = smooth(win);
+      // Half-maximum region on a 4x upsampled window: sub-pixel area.
+      cv::Mat up;
+      cv::resize(v, up, cv::Size(), f, f, cv::INTER_LINEAR);
+      cv::connectedComponents(up >= half_level, comp, 8, CV_32S);
+      const cv::Point cu((c.p.x - win.x) * f + f / 2, (c.p.y - win.y) * f + f / 2);
+      const int id = comp.at<int>(std::min(cu.y, comp.rows - 1), std::min(cu.x, comp.cols - 1));
+      if (id == 0) break;
+      region_up = comp == id;
+      // The frame's own edge is handled below; only the window's inner edges count here.
+      compact = !((win.y > 0 && cv::countNonZero(region_up.row(0))) ||
+                  (win.br().y < size.height && cv::countNonZero(region_up.row(region_up.rows - 1))) ||
+                  (win.x > 0 && cv::countNonZero(region_up.col(0))) ||
+                  (win.br().x < size.width && cv::countNonZero(region_up.col(region_up.cols - 1))));
+    }
+    if (!compact) continue;
     const double area_up = cv::countNonZero(region_up);
     const double area = area_up / (f * f);
     if (area < amin * 0.8 || area / px2 > o.max_cluster_mm2) continue;
@@ -206,10 +238,17 @@ FueDots DetectFueDots(const FueDotOptions& o, const WorkingImage& image, const F
     const bool merged = seeds.size() >= 2 && (solidity < 0.95 || roundness < 0.6);
     const bool single = !merged && area <= amax * 1.15 && solidity >= o.min_solidity &&
                         roundness >= o.min_roundness;
-    const double snr = contrast / std::max(0.1, contrast_noise);
+    // The gate: the dot's mean contrast over its half-maximum region must stand clear of the
+    // skin texture beside it (ring spread) and of the image's residual texture (global), and of
+    // the absolute floor. A light gap between stubble or a patch of mottling fails one of them.
+    double mean_contrast = 0;
+    {
+      const cv::Scalar mv = cv::mean(v, region);
+      mean_contrast = mv[0] - skin;
+    }
+    const double snr = mean_contrast / std::max({0.1, static_cast<double>(ring_sd), contrast_noise});
     const double conf_c = 1.0 - std::exp(-(snr - o.noise_sigmas) / 4.0);
-    // Barely above the noise threshold: gaps between dense stubble look like this.
-    if (conf_c < o.min_confidence) {
+    if (mean_contrast < o.min_contrast_L || conf_c < o.min_confidence) {
       taken(win) |= region;  // nor does a weaker candidate inside the same spot qualify
       continue;
     }
@@ -251,6 +290,16 @@ FueDots DetectFueDots(const FueDotOptions& o, const WorkingImage& image, const F
       const double a = cv::countNonZero(parts[i]);
       if (a < amin * 0.5) continue;
       const cv::Moments pm = cv::moments(parts[i], true);
+      // Each part is a dot of its own: round-ish, and as clear of the skin texture as a single
+      // dot must be (a streak of light gaps between aligned stubble splits into slivers).
+      {
+        const double cm = std::sqrt(std::pow(pm.mu20 - pm.mu02, 2) + 4 * pm.mu11 * pm.mu11);
+        const double e1 = (pm.mu20 + pm.mu02 + cm) / 2, e2 = (pm.mu20 + pm.mu02 - cm) / 2;
+        const double part_round = e1 > 0 ? std::sqrt(std::max(0.0, e2) / e1) : 0.0;
+        const double part_contrast = cv::mean(v, parts[i])[0] - skin;
+        const double part_snr = part_contrast / std::max({0.1, static_cast<double>(ring_sd), contrast_noise});
+        if (part_round < o.min_roundness || part_snr < o.noise_sigmas || part_contrast < o.min_contrast_L) continue;
+      }
       FueDot d;
       d.center_px = {win.x + pm.m10 / pm.m00, win.y + pm.m01 / pm.m00};
       d.area_px = a;

@@ -488,18 +488,8 @@ FutBands SegmentFutBands(const FutOptions& o, const WorkingImage& image, const F
   FlattenOptions fo;
   fo.sigma_mm = 25.0;
   const cv::Mat flat = FlattenLightness(fo, image.lab, scalp, ppm);
-  // Hair out: detected hair filled from the skin around it; then a grey closing with a disc
-  // wider than a hair shaft removes what the hair mask missed (faint or clustered stubble)
-  // without moving the edges of anything lighter than the skin.
-  cv::Mat hair;
-  if (!fol.hair_mask.empty()) cv::dilate(fol.hair_mask, hair, cv::Mat());
-  cv::Mat filled = FillMasked(flat, hair, std::max(1.0, image.MmToPx(0.4)));
-  cv::GaussianBlur(filled, filled, cv::Size(0, 0), 0.7);
-  cv::Mat closed;
-  {
-    const int d = std::max(3, static_cast<int>(std::lround(image.MmToPx(0.5))) | 1);
-    cv::morphologyEx(filled, closed, cv::MORPH_CLOSE, cv::getStructuringElement(cv::MORPH_ELLIPSE, {d, d}));
-  }
+  // Hair out (detected hair filled, then a closing for what the mask missed).
+  const cv::Mat closed = RemoveHair(flat, fol.hair_mask, ppm);
 
   // Detection at a coarser scale (bands are at least 0.5 mm wide).
   const int dec = std::max(1, static_cast<int>(std::floor(ppm / o.detect_px_per_mm + 0.25)));
@@ -679,7 +669,7 @@ FutBands SegmentFutBands(const FutOptions& o, const WorkingImage& image, const F
       }
       if (len < image.MmToPx(o.min_length_mm) || len < 5.0 * med_width) continue;
       // Gently curved: the chord spans most of the path.
-      if (cv::norm(centre.back() - centre.front()) < 0.7 * len) continue;
+      if (cv::norm(centre.back() - centre.front()) < 0.6 * len) continue;
       auto smooth3 = [](std::vector<cv::Point2d>& v) {
         std::vector<cv::Point2d> s = v;
         for (size_t k = 1; k + 1 < v.size(); ++k) s[k] = (v[k - 1] + v[k] + v[k + 1]) * (1.0 / 3);

@@ -1,15 +1,20 @@
 // FUE (punch) dot scars: light, round-ish, hairless spots 0.5-1.6 mm among stubble.
 //
-// Method: hair is removed from the illumination-flattened L* by a grey closing (dark structures
-// thinner than a hair disappear); bright blobs are found as scale-normalised Laplacian-of-
-// Gaussian maxima (Lindeberg 1998) at scales matching the dot radii; each candidate is segmented
-// at half maximum (the edge where its difference from the local skin level falls to half of its
-// own peak contrast, REPORT_CONTRACT.md) on a 4x bilinearly upsampled window, which gives a
-// sub-pixel area and equivalent diameter. Candidates are kept when their size, roundness,
-// solidity, contrast (absolute and in robust noise sigmas) and hairless centre fit an FUE scar;
-// specular glare (saturated), dandruff (tiny, very high contrast, irregular) and regions in the
-// exclude mask (FUT band) or at the frame edge are rejected. Merged dots ("moth-eaten") are split
-// at distance-transform peaks and reported as a cluster.
+// Method: hair is removed from the illumination-flattened L* (preprocess RemoveHair: the hair
+// mask filled from the skin around it, then a grey closing of hair_closing_mm for stubble the
+// mask missed, so a gap between dense hairs is skin, not a light spot); bright blobs are found as
+// scale-normalised Laplacian-of-Gaussian maxima (Lindeberg 1998) at scales matching the dot
+// radii. Each candidate's skin level and texture are the median and MAD of a ring of 1.6-2.6
+// radii (hair excluded), its own level the median of its core (half a radius); it is segmented at
+// half maximum (the edge where its difference from the skin falls to half of its own contrast,
+// REPORT_CONTRACT.md) on a 4x bilinearly upsampled window (widened once when the region reaches
+// its edge), which gives a sub-pixel area and equivalent diameter. A candidate is kept when its
+// size, roundness and solidity fit an FUE scar and its mean contrast over the region stands
+// noise_sigmas clear of both the ring's texture and the image's residual texture (and of
+// min_contrast_L); specular glare (saturated), dandruff (tiny, very high contrast, irregular) and
+// regions in the exclude mask (FUT band) or at the frame edge are rejected. Merged dots
+// ("moth-eaten") are split at distance-transform peaks, each part judged as a dot of its own,
+// and reported as a cluster.
 #pragma once
 
 #include <vector>
@@ -24,20 +29,21 @@ namespace scarmap {
 struct FueDotOptions {
   double min_diameter_mm = 0.5;
   double max_diameter_mm = 1.6;
-  double min_contrast_L = 2.0;   ///< peak must be at least this much lighter than skin (L*)
-  double noise_sigmas = 4.0;     ///< and this many robust noise sigmas
+  double min_contrast_L = 1.5;   ///< mean L* above the skin over the dot, at least
+  double noise_sigmas = 2.5;     ///< mean contrast / max(ring spread, image texture), at least
   double min_roundness = 0.45;   ///< minor / major axis of a single dot
   double min_solidity = 0.80;    ///< area / convex hull area of a single dot
-  double max_hair_fraction = 0.35;  ///< hair pixels allowed inside the dot
+  double max_hair_fraction = 0.6;  ///< hair pixels (lying across) allowed inside the dot
   double max_cluster_mm2 = 12.0; ///< a merged cluster larger than this is not FUE
-  double min_confidence = 0.2;   ///< contrast confidence 1 - exp(-(SNR - noise_sigmas) / 4)
+  double min_confidence = 0.0;   ///< confidence 1 - exp(-(SNR - noise_sigmas) / 4), at least
+  double hair_closing_mm = 0.35; ///< grey closing disc that removes missed hair (< the gaps)
   void Check() const;            ///< throws scarmap::Error naming a bad field
 };
 
 struct FueDot {
   cv::Point2d center_px;    ///< working px, sub-pixel (centroid of the half-maximum region)
   double area_px = 0.0;     ///< working px^2 of the half-maximum region (sub-pixel)
-  double peak_contrast_L = 0.0;  ///< peak L* above the local skin level
+  double peak_contrast_L = 0.0;  ///< core (centre median) L* above the local skin level
   double confidence = 0.0;  ///< 0..1
   int cluster = -1;         ///< index into FueDots::clusters, or -1
 };
