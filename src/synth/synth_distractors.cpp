@@ -166,12 +166,12 @@ void RenderSkinDistractors(Scene& s) {
       const double r = rng.U(0.3, 1.0);
       cv::Point2d c = clustered ? c0 + rng.U(3, 12) * cv::Point2d(rng.N(), rng.N()) : cv::Point2d(rng.U(0, s.Wmm), rng.U(0, s.Hmm));
       if (!s.InFrame(c) || !s.ClearSkin(c, r + 0.4)) continue;
-      const cv::Vec3f f = SkinFactor(s, s.L_skin - rng.U(2, 9), s.a_skin + rng.U(8, 22), s.b_skin + rng.U(-2, 4));
+      const cv::Vec3f f = SkinFactor(s, s.L_skin - rng.U(3, 10), s.a_skin + rng.U(5, 14), s.b_skin + rng.U(0, 4));
       st.push_back(Spot(s, c, r, f, static_cast<float>(rng.U(0.6, 1.0)), Stroke::Mode::kMultiply, true));
       st.push_back(Spot(s, c, 0.7 * r, f, 0.5f, Stroke::Mode::kMultiply, false));
       if (rng.P(0.2)) st.push_back(Spot(s, c, 0.3 * r, SkinFactor(s, s.L_skin + 8, 2, s.b_skin + 15), 0.8f, Stroke::Mode::kMultiply, true));
       st.push_back(Spot(s, c + 0.35 * r * cv::Point2d(std::cos(s.light_angle), std::sin(s.light_angle)), 0.25 * r,
-                        white * 0.3f, static_cast<float>(rng.U(0.2, 0.7)), Stroke::Mode::kAdd, true));
+                        white * 0.2f, static_cast<float>(rng.U(0.1, 0.5)), Stroke::Mode::kAdd, true));
       s.Mark("papule", c, r);
     }
   }

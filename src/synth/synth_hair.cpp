@@ -233,6 +233,8 @@ void RenderLongHair(Scene& s) {
   for (float& v : across) v = static_cast<float>(rng.N());
   const cv::Mat broad = Noise({s.W, s.H}, 4 * ppm, rng);
   const cv::Mat along_n = Noise({s.W, s.H}, 8 * ppm, rng);
+  const cv::Mat sheen_n = Noise({s.W, s.H}, 10 * ppm, rng);  // broad specular bands of the hair's sheen
+  const float sheen_amp = static_cast<float>(rng.U(0.02, 0.08));
   const cv::Vec3f mass = s.hair_col * static_cast<float>(rng.U(0.45, 0.75)) +
                          cv::Vec3f::all(static_cast<float>(s.t.grey_hair_fraction * 0.12));
   ParallelRows(s.H, [&](int y0, int y1) {
@@ -253,7 +255,8 @@ void RenderLongHair(Scene& s) {
         const float fr = static_cast<float>(c - std::floor(c));
         const float streak = across[i] * (1 - fr) + across[i + 1] * fr;
         const float f = std::max(0.15f, 1.0f + 0.3f * streak * (0.6f + 0.4f * along_n.at<float>(y, x)) + 0.3f * broad.at<float>(y, x));
-        p[x] += (mass * f - p[x]) * a;
+        const float shine = sheen_amp * std::max(0.0f, sheen_n.at<float>(y, x) - 0.2f) * std::max(0.0f, 1.0f + streak);
+        p[x] += (mass * f + cv::Vec3f::all(shine) - p[x]) * a;
       }
     }
   });

@@ -153,7 +153,10 @@ void PlaceFueDots(Scene& s) {
   if (!rng.P(s.o.fue_probability)) return;
   const double dens = rng.LogU(1.5, 45.0);
   const int target = std::clamp(static_cast<int>(dens * s.Wmm * s.Hmm / 100.0), 4, 400);
-  const double dl_img = rng.LogU(3.5, 18);
+  // Hypopigmented dots stand out more on darker skin (more melanin lost): Delta L* 2.5-12 on
+  // very light skin, 6-22 on dark skin.
+  const double light = std::clamp((s.L_skin - 35.0) / 40.0, 0.0, 1.0);
+  const double dl_img = rng.LogU(6.0 - 3.5 * light, 22.0 - 10.0 * light);
   const double faint = rng.P(0.35) ? rng.U(0.2, 0.6) : 0.0;   // share of dots with Delta L* 2-4
   const double deq_img = rng.U(0.75, 1.2);
   const bool moth = rng.P(0.3);
@@ -191,8 +194,8 @@ void PlaceFueDots(Scene& s) {
     d.dl = rng.P(faint) ? rng.U(2.0, 4.0) : std::max(2.0, dl_img * rng.U(0.6, 1.4));
     d.smooth = rng.U(0.6, 1.0);
     d.pink = pink > 0 && rng.P(0.7) ? pink * rng.U(0.6, 1.4) : 0.0;
-    d.shine = rng.P(shiny) ? rng.U(0.03, 0.08) : 0.0;
-    d.dent = rng.P(dented) ? rng.U(0.04, 0.12) : 0.0;
+    d.shine = rng.P(shiny) ? rng.U(0.02, 0.06) : 0.0;
+    d.dent = rng.P(dented) ? rng.U(0.15, 0.35) : 0.0;  // share of the dot's contrast
     const double r = deq / 2;
     if (moth && !s.dots.empty() && rng.P(0.25)) {
       const int j = rng.I(0, static_cast<int>(s.dots.size()) - 1);
@@ -298,7 +301,9 @@ void ApplyScars(Scene& s) {
           const cv::Point2d r(X - d.c.x, Y - d.c.y);
           const double req = std::sqrt(d.a * d.b);
           if (d.dent > 0) {
-            // Sunken: the wall on the light's side is in shadow, the far wall lit.
+            // Sunken: the wall on the light's side is in shadow, the far wall lit. The shading is
+            // a share of the dot's own contrast, so the half-maximum edge moves in on one side
+            // and out on the other by the same amount.
             const double cp = std::cos(d.phi), sp = std::sin(d.phi);
             const double u = (r.x * cp + r.y * sp) / d.a, v = (-r.x * sp + r.y * cp) / d.b;
             const double sd = (std::sqrt(u * u + v * v) - d.Radius(std::atan2(v, u))) * req;
@@ -306,12 +311,13 @@ void ApplyScars(Scene& s) {
               const double g = std::sin(kPi * (sd + d.e) / (2 * d.e));
               const double n = cv::norm(r);
               const double c = n > 0 ? (r.x * light.x + r.y * light.y) / n : 0.0;
-              p[x] *= static_cast<float>(1 - d.dent * g * c);
+              const double L = Ls + w * d.dl;
+              p[x] *= static_cast<float>(LToY(std::clamp(L - d.dent * std::abs(d.dl) * g * c, 3.0, 99.0)) / LToY(L));
             }
           }
           if (d.shine > 0) {
-            const cv::Point2d hc = 0.25 * req * light;
-            const double g = d.shine * std::exp(-(std::pow(r.x - hc.x, 2) + std::pow(r.y - hc.y, 2)) / (2 * std::pow(0.22 * req, 2)));
+            const cv::Point2d hc = 0.2 * req * light;  // a small glint in the smooth centre
+            const double g = d.shine * std::exp(-(std::pow(r.x - hc.x, 2) + std::pow(r.y - hc.y, 2)) / (2 * std::pow(0.15 * req, 2)));
             p[x] += cv::Vec3f::all(static_cast<float>(g * w * w * skin_y));
           }
         }
