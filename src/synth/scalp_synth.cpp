@@ -3,9 +3,8 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
-#include <sstream>
-
 #include <opencv2/imgcodecs.hpp>
+#include <sstream>
 
 #include "scarmap/core/status.hpp"
 #include "scarmap/io/output.hpp"
@@ -15,16 +14,20 @@
 namespace scarmap {
 
 void SynthOptions::Check() const {
-  if (width < 0 || height < 0 || (width > 0) != (height > 0)) throw Error("synth: width and height go together");
-  if (width > 0 && (width < 64 || height < 64 || double(width) * height > 50e6)) throw Error("synth: size must be 64x64 .. 50 MP");
-  if (width == 0 && !(min_megapixels >= 0.05 && min_megapixels <= max_megapixels && max_megapixels <= 50))
+  if (width < 0 || height < 0 || (width > 0) != (height > 0))
+    throw Error("synth: width and height go together");
+  if (width > 0 && (width < 64 || height < 64 || double(width) * height > 50e6))
+    throw Error("synth: size must be 64x64 .. 50 MP");
+  if (width == 0 &&
+      !(min_megapixels >= 0.05 && min_megapixels <= max_megapixels && max_megapixels <= 50))
     throw Error("synth: megapixel range must be within 0.05..50");
   if (!(min_px_per_mm >= 2 && min_px_per_mm <= max_px_per_mm && max_px_per_mm <= 400))
     throw Error("synth: px/mm range must be within 2..400");
   if (!(min_jpeg_quality >= 10 && min_jpeg_quality <= max_jpeg_quality && max_jpeg_quality <= 100))
     throw Error("synth: JPEG quality range must be within 10..100");
-  for (double p : {fut_probability, fue_probability, marker_probability, background_probability, glare_probability,
-                   dandruff_probability, long_hair_probability, distractor_probability})
+  for (double p :
+       {fut_probability, fue_probability, marker_probability, background_probability,
+        glare_probability, dandruff_probability, long_hair_probability, distractor_probability})
     if (!(p >= 0 && p <= 1)) throw Error("synth: probabilities must be within 0..1");
 }
 
@@ -37,7 +40,8 @@ void FillTruth(Scene& s) {
   const int scalp_px = cv::countNonZero(s.labels != 3);
   t.scalp_area_mm2 = scalp_px / px2;
   t.follicle_count = static_cast<int>(s.exits_px.size());
-  t.follicle_density_per_cm2 = t.scalp_area_mm2 > 0 ? t.follicle_count / (t.scalp_area_mm2 / 100.0) : 0.0;
+  t.follicle_density_per_cm2 =
+      t.scalp_area_mm2 > 0 ? t.follicle_count / (t.scalp_area_mm2 / 100.0) : 0.0;
   int next_id = 1;
   for (const Band& b : s.bands) {
     TruthFut f;
@@ -46,13 +50,16 @@ void FillTruth(Scene& s) {
     int wn = 0;
     cv::Point2d prev(-1, -1);
     bool out_of_frame = false, hidden = false;
-    const double ua = std::max(b.u0, -2.0 * std::hypot(s.Wmm, s.Hmm)), ub = std::min(b.u1, 2.0 * std::hypot(s.Wmm, s.Hmm));
+    const double ua = std::max(b.u0, -2.0 * std::hypot(s.Wmm, s.Hmm)),
+                 ub = std::min(b.u1, 2.0 * std::hypot(s.Wmm, s.Hmm));
     for (double u = ua; u <= ub; u += 0.25) {
       const double v = b.Vc(u);
-      const cv::Point2d mm(b.cx + u * std::cos(b.th) - v * std::sin(b.th), b.cy + u * std::sin(b.th) + v * std::cos(b.th));
+      const cv::Point2d mm(b.cx + u * std::cos(b.th) - v * std::sin(b.th),
+                           b.cy + u * std::sin(b.th) + v * std::cos(b.th));
       const bool in_frame = s.InFrame(mm);
       const bool inside = in_frame && s.Label(mm) != 3;
-      if (in_frame && !s.long_hair.empty() && s.long_hair.at<uchar>(s.Px(mm)) && b.Width(u) > 0) hidden = true;
+      if (in_frame && !s.long_hair.empty() && s.long_hair.at<uchar>(s.Px(mm)) && b.Width(u) > 0)
+        hidden = true;
       if (!inside) {
         if (b.Width(u) > 0) out_of_frame = out_of_frame || !f.centerline_px.empty() || prev.x < 0;
         prev = {-1, -1};
@@ -61,7 +68,8 @@ void FillTruth(Scene& s) {
       const cv::Point2d px(mm.x * ppm - 0.5, mm.y * ppm - 0.5);
       if (prev.x >= 0) len += cv::norm(mm - prev);
       prev = mm;
-      if (f.centerline_px.empty() || cv::norm(px - f.centerline_px.back()) >= 0.5 * ppm) f.centerline_px.push_back(px);
+      if (f.centerline_px.empty() || cv::norm(px - f.centerline_px.back()) >= 0.5 * ppm)
+        f.centerline_px.push_back(px);
       wsum += b.HalfSide(u, true) + b.HalfSide(u, false);  // ragged edges move independently
       dlsum += b.Dl(u);
       ++wn;
@@ -153,8 +161,10 @@ SynthImage RenderScalp(const SynthOptions& o, std::uint64_t seed) {
   synth::PlaceFueDots(s);
   synth::ApplyScars(s);
   synth::RenderSkinDistractors(s);
-  if (!o.scars_only) synth::RenderHair(s);
-  else t.hair_color = "none";
+  if (!o.scars_only)
+    synth::RenderHair(s);
+  else
+    t.hair_color = "none";
   synth::RenderLongHair(s);
   synth::RenderOnTop(s);
   synth::RenderLighting(s);
@@ -184,20 +194,22 @@ void WriteSynthSet(const SynthOptions& options, const std::filesystem::path& dir
     cv::imencode(".jpg", img.bgr, jpg, {cv::IMWRITE_JPEG_QUALITY, img.truth.jpeg_quality});
     // State the scale in the JFIF header (units 2 = dots per cm), like a calibrated camera or
     // dermatoscope would: `scarmap analyze --min-dpi 1` then uses it.
-    if (jpg.size() > 18 && jpg[2] == 0xFF && jpg[3] == 0xE0 && std::memcmp(&jpg[6], "JFIF", 4) == 0) {
+    if (jpg.size() > 18 && jpg[2] == 0xFF && jpg[3] == 0xE0 &&
+        std::memcmp(&jpg[6], "JFIF", 4) == 0) {
       const int dpcm = static_cast<int>(std::lround(img.truth.px_per_mm * 10.0));
       jpg[13] = 2;
       jpg[14] = jpg[16] = static_cast<uchar>(dpcm >> 8);
       jpg[15] = jpg[17] = static_cast<uchar>(dpcm & 0xFF);
     }
-    WriteFileAtomic(dir / img.truth.image, std::string_view(reinterpret_cast<const char*>(jpg.data()), jpg.size()));
+    WriteFileAtomic(dir / img.truth.image,
+                    std::string_view(reinterpret_cast<const char*>(jpg.data()), jpg.size()));
     WriteImageAtomic(dir / (std::string(stem) + ".truth.png"), img.labels);
     WriteTruthJson(img.truth, dir / (std::string(stem) + ".truth.json"));
     const Truth& t = img.truth;
-    manifest << stem << ',' << t.image << ',' << t.width << ',' << t.height << ',' << t.px_per_mm << ','
-             << t.skin_band << ',' << t.ita_deg << ',' << t.hair_color << ',' << t.fut.size() << ','
-             << t.fue.size() << ',' << t.follicle_density_per_cm2 << ',' << (t.marker.present ? 1 : 0)
-             << ',' << t.jpeg_quality << ',' << s << "\r\n";
+    manifest << stem << ',' << t.image << ',' << t.width << ',' << t.height << ',' << t.px_per_mm
+             << ',' << t.skin_band << ',' << t.ita_deg << ',' << t.hair_color << ',' << t.fut.size()
+             << ',' << t.fue.size() << ',' << t.follicle_density_per_cm2 << ','
+             << (t.marker.present ? 1 : 0) << ',' << t.jpeg_quality << ',' << s << "\r\n";
   }
   WriteFileAtomic(dir / "manifest.csv", manifest.str());
 }

@@ -1,7 +1,6 @@
 // Lighting of the scene and the phone camera that photographs it.
 #include <algorithm>
 #include <array>
-
 #include <opencv2/imgproc.hpp>
 
 #include "synth_scene.hpp"
@@ -47,10 +46,13 @@ void RenderLighting(Scene& s) {
       do c = {rng.U(0.1, 0.9) * s.Wmm, rng.U(0.1, 0.9) * s.Hmm};
       while (s.Label(c) == 3 && ++tries < 20);
       if (s.Label(c) == 3) continue;
-      const double r = rng.U(2, 8), amp = rng.U(0.15, 0.8), elong = rng.U(1, 3), ang = rng.U(0, kPi);
+      const double r = rng.U(2, 8), amp = rng.U(0.15, 0.8), elong = rng.U(1, 3),
+                   ang = rng.U(0, kPi);
       const double ca = std::cos(ang), sa = std::sin(ang);
-      const int x0 = std::max(0, static_cast<int>((c.x - 3 * r * elong) * s.ppm)), x1 = std::min(W, static_cast<int>((c.x + 3 * r * elong) * s.ppm));
-      const int y0 = std::max(0, static_cast<int>((c.y - 3 * r * elong) * s.ppm)), y1 = std::min(H, static_cast<int>((c.y + 3 * r * elong) * s.ppm));
+      const int x0 = std::max(0, static_cast<int>((c.x - 3 * r * elong) * s.ppm)),
+                x1 = std::min(W, static_cast<int>((c.x + 3 * r * elong) * s.ppm));
+      const int y0 = std::max(0, static_cast<int>((c.y - 3 * r * elong) * s.ppm)),
+                y1 = std::min(H, static_cast<int>((c.y + 3 * r * elong) * s.ppm));
       ParallelRows(y1 - y0, [&](int a, int b) {
         for (int y = y0 + a; y < y0 + b; ++y)
           for (int x = x0; x < x1; ++x) {
@@ -77,11 +79,14 @@ cv::Mat RenderCamera(Scene& s) {
   if (on) {
     const double r = rng.U(0, 1);
     exposure = r < 0.12 ? rng.U(0.45, 0.75) : r < 0.24 ? rng.U(1.25, 1.7) : rng.U(0.85, 1.15);
-    if (r < 0.12) s.Effect("underexposed");
-    else if (r < 0.24) s.Effect("overexposed");
+    if (r < 0.12)
+      s.Effect("underexposed");
+    else if (r < 0.24)
+      s.Effect("overexposed");
     if (rng.P(0.6)) {  // warm (tungsten) or cool (shade) light left partly uncorrected
       const double temp = rng.U(-1, 1) * rng.U(0.3, 1.0), tint = rng.U(-1, 1);
-      wb = {static_cast<float>(1 - 0.16 * temp), static_cast<float>(1 + 0.03 * tint), static_cast<float>(1 + 0.14 * temp)};
+      wb = {static_cast<float>(1 - 0.16 * temp), static_cast<float>(1 + 0.03 * tint),
+            static_cast<float>(1 + 0.14 * temp)};
       if (std::abs(temp) > 0.3) s.Effect("color_cast");
     }
     vig = rng.P(0.7) ? rng.U(0.05, 0.4) : 0.0;
@@ -125,7 +130,8 @@ cv::Mat RenderCamera(Scene& s) {
   for (auto& c : chroma) c = on ? Noise({W, H}, cell, rng) * (0.006 * iso) : cv::Mat();
   const std::uint64_t key = Mix64(s.seed ^ 0xC0FFEEull);
   std::array<uchar, 4097> enc{};
-  for (int i = 0; i <= 4096; ++i) enc[i] = static_cast<uchar>(std::lround(255 * LinearToSrgb(i / 4096.0)));
+  for (int i = 0; i <= 4096; ++i)
+    enc[i] = static_cast<uchar>(std::lround(255 * LinearToSrgb(i / 4096.0)));
   cv::Mat out(H, W, CV_8UC3);
   ParallelRows(H, [&](int y0, int y1) {
     for (int y = y0; y < y1; ++y) {
@@ -138,7 +144,8 @@ cv::Mat RenderCamera(Scene& s) {
           double v = p[x][c];
           if (on) {
             const double sd = std::sqrt(shot * shot * std::max(0.0, v) + read * read);
-            v += sd * (0.8 * lum + 0.6 * HashGauss(k + 1 + c)) + chroma[c].at<float>(y, x) * std::max(0.02, v) * 4;
+            v += sd * (0.8 * lum + 0.6 * HashGauss(k + 1 + c)) +
+                 chroma[c].at<float>(y, x) * std::max(0.02, v) * 4;
           }
           q[x][c] = enc[std::clamp(static_cast<int>(v * 4096), 0, 4096)];
         }

@@ -2,20 +2,23 @@
 
 #include <algorithm>
 #include <array>
-
 #include <opencv2/core/utility.hpp>
 #include <opencv2/imgproc.hpp>
 
 namespace scarmap::synth {
 
-double SrgbToLinear(double c) { return c <= 0.04045 ? c / 12.92 : std::pow((c + 0.055) / 1.055, 2.4); }
+double SrgbToLinear(double c) {
+  return c <= 0.04045 ? c / 12.92 : std::pow((c + 0.055) / 1.055, 2.4);
+}
 double LinearToSrgb(double c) {
   c = std::clamp(c, 0.0, 1.0);
   return c <= 0.0031308 ? 12.92 * c : 1.055 * std::pow(c, 1.0 / 2.4) - 0.055;
 }
 
 namespace {
-double Finv(double t) { return t > 6.0 / 29.0 ? t * t * t : 3 * (6.0 / 29.0) * (6.0 / 29.0) * (t - 4.0 / 29.0); }
+double Finv(double t) {
+  return t > 6.0 / 29.0 ? t * t * t : 3 * (6.0 / 29.0) * (6.0 / 29.0) * (t - 4.0 / 29.0);
+}
 }  // namespace
 
 cv::Vec3f LabToLinearBgr(double L, double a, double b) {
@@ -30,7 +33,8 @@ cv::Vec3f LabToLinearBgr(double L, double a, double b) {
 
 double LToY(double L) { return Finv((L + 16.0) / 116.0); }
 double YToL(double Y) {
-  const double f = Y > std::pow(6.0 / 29.0, 3) ? std::cbrt(Y) : Y / (3 * std::pow(6.0 / 29.0, 2)) + 4.0 / 29.0;
+  const double f =
+      Y > std::pow(6.0 / 29.0, 3) ? std::cbrt(Y) : Y / (3 * std::pow(6.0 / 29.0, 2)) + 4.0 / 29.0;
   return 116.0 * f - 16.0;
 }
 
@@ -43,11 +47,14 @@ cv::Mat Noise2(cv::Size size, double cx, double cy, Rng& rng) {
   for (int y = 0; y < gh; ++y)
     for (int x = 0; x < gw; ++x) g.at<float>(y, x) = static_cast<float>(rng.N());
   cv::Mat up;
-  cv::resize(g, up, cv::Size(static_cast<int>(gw * cx), static_cast<int>(gh * cy)), 0, 0, cv::INTER_CUBIC);
+  cv::resize(g, up, cv::Size(static_cast<int>(gw * cx), static_cast<int>(gh * cy)), 0, 0,
+             cv::INTER_CUBIC);
   return up(cv::Rect(static_cast<int>(cx), static_cast<int>(cy), size.width, size.height)).clone();
 }
 
-cv::Mat Noise(cv::Size size, double cell_px, Rng& rng) { return Noise2(size, cell_px, cell_px, rng); }
+cv::Mat Noise(cv::Size size, double cell_px, Rng& rng) {
+  return Noise2(size, cell_px, cell_px, rng);
+}
 
 Wave::Wave(Rng& rng, double min_wl, double max_wl) {
   for (int i = 0; i < 4; ++i) {
@@ -78,8 +85,8 @@ struct Seg {
   float ymin, ymax;      // rows reached, margin included
 };
 
-void DrawOne(cv::Mat& lin, const Stroke& s, const std::vector<Seg>& segs, float margin, int y0, int y1,
-             const cv::Mat& skip, std::vector<float>& cover) {
+void DrawOne(cv::Mat& lin, const Stroke& s, const std::vector<Seg>& segs, float margin, int y0,
+             int y1, const cv::Mat& skip, std::vector<float>& cover) {
   const int W = lin.cols;
   for (int y = y0; y < y1; ++y) {
     // Columns reached by the segments near this row.
@@ -93,11 +100,13 @@ void DrawOne(cv::Mat& lin, const Stroke& s, const std::vector<Seg>& segs, float 
         ta = std::clamp((y - m - g.a.y) / dy, 0.0f, 1.0f);
         tb = std::clamp((y + m - g.a.y) / dy, 0.0f, 1.0f);
       }
-      const float xa_ = g.a.x + std::min(ta, tb) * (g.b.x - g.a.x), xb_ = g.a.x + std::max(ta, tb) * (g.b.x - g.a.x);
+      const float xa_ = g.a.x + std::min(ta, tb) * (g.b.x - g.a.x),
+                  xb_ = g.a.x + std::max(ta, tb) * (g.b.x - g.a.x);
       xa = std::min(xa, std::min(xa_, xb_) - m);
       xb = std::max(xb, std::max(xa_, xb_) + m);
     }
-    const int ia = std::max(0, static_cast<int>(std::floor(xa))), ib = std::min(W - 1, static_cast<int>(std::ceil(xb)));
+    const int ia = std::max(0, static_cast<int>(std::floor(xa))),
+              ib = std::min(W - 1, static_cast<int>(std::ceil(xb)));
     if (ia > ib) continue;
     cover.assign(ib - ia + 1, 0.0f);
     for (const Seg& g : segs) {
@@ -130,11 +139,15 @@ void DrawOne(cv::Mat& lin, const Stroke& s, const std::vector<Seg>& segs, float 
       const float a = cover[x - ia] * s.opacity;
       if (a <= 0 || (sk && sk[x])) continue;
       switch (s.mode) {
-        case Stroke::Mode::kOver: p[x] += (s.color - p[x]) * a; break;
+        case Stroke::Mode::kOver:
+          p[x] += (s.color - p[x]) * a;
+          break;
         case Stroke::Mode::kMultiply:
           for (int k = 0; k < 3; ++k) p[x][k] *= 1.0f + (s.color[k] - 1.0f) * a;
           break;
-        case Stroke::Mode::kAdd: p[x] += s.color * a; break;
+        case Stroke::Mode::kAdd:
+          p[x] += s.color * a;
+          break;
       }
     }
   }
@@ -161,8 +174,14 @@ void DrawStrokes(cv::Mat& lin, const std::vector<Stroke>& strokes, const cv::Mat
     float ylo = 1e9f, yhi = -1e9f;
     for (size_t j = 0; j + 1 < std::max<size_t>(n, 2); ++j) {
       const size_t k = std::min(j + 1, n - 1);
-      Seg g{s.pts[j], s.pts[k], s.radius[j], s.radius[k],
-            n > 1 ? float(j) / (n - 1) : 0.f, n > 1 ? float(k) / (n - 1) : 0.f, 0, 0};
+      Seg g{s.pts[j],
+            s.pts[k],
+            s.radius[j],
+            s.radius[k],
+            n > 1 ? float(j) / (n - 1) : 0.f,
+            n > 1 ? float(k) / (n - 1) : 0.f,
+            0,
+            0};
       const float m = std::max(g.ra, g.rb) + margin;
       g.ymin = std::floor(std::min(g.a.y, g.b.y) - m);
       g.ymax = std::ceil(std::max(g.a.y, g.b.y) + m);
@@ -170,7 +189,8 @@ void DrawStrokes(cv::Mat& lin, const std::vector<Stroke>& strokes, const cv::Mat
       yhi = std::max(yhi, g.ymax);
       segs[i].push_back(g);
     }
-    const int s0 = std::max(0, static_cast<int>(ylo) / kStrip), s1 = std::min(strips - 1, static_cast<int>(yhi) / kStrip);
+    const int s0 = std::max(0, static_cast<int>(ylo) / kStrip),
+              s1 = std::min(strips - 1, static_cast<int>(yhi) / kStrip);
     if (yhi < 0 || ylo >= H) continue;
     rows[i] = {static_cast<int>(ylo), static_cast<int>(yhi) + 1};
     for (int k = s0; k <= s1; ++k) by_strip[k].push_back(static_cast<int>(i));
@@ -180,7 +200,8 @@ void DrawStrokes(cv::Mat& lin, const std::vector<Stroke>& strokes, const cv::Mat
     for (int k = r.start; k < r.end; ++k) {
       const int y0 = k * kStrip, y1 = std::min(H, y0 + kStrip);
       for (int i : by_strip[k])
-        DrawOne(lin, strokes[i], segs[i], margins[i], std::max(y0, rows[i][0]), std::min(y1, rows[i][1]), skip, cover);
+        DrawOne(lin, strokes[i], segs[i], margins[i], std::max(y0, rows[i][0]),
+                std::min(y1, rows[i][1]), skip, cover);
     }
   });
 }

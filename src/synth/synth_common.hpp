@@ -10,10 +10,9 @@
 #include <cmath>
 #include <cstdint>
 #include <functional>
+#include <opencv2/core.hpp>
 #include <random>
 #include <vector>
-
-#include <opencv2/core.hpp>
 
 namespace scarmap::synth {
 
@@ -49,7 +48,8 @@ inline std::uint64_t Mix64(std::uint64_t z) {
 /// About standard normal (Irwin-Hall sum of four 16-bit uniforms) from one hash of `key`.
 inline float HashGauss(std::uint64_t key) {
   const std::uint64_t h = Mix64(key);
-  const float s = static_cast<float>((h & 0xFFFF) + ((h >> 16) & 0xFFFF) + ((h >> 32) & 0xFFFF) + (h >> 48));
+  const float s =
+      static_cast<float>((h & 0xFFFF) + ((h >> 16) & 0xFFFF) + ((h >> 32) & 0xFFFF) + (h >> 48));
   return (s * (1.0f / 65535.0f) - 2.0f) * 1.7320508f;
 }
 
@@ -96,9 +96,9 @@ struct Stroke {
   cv::Vec3f color;               ///< kOver: linear BGR; kMultiply: factor per channel; kAdd: added
   float opacity = 1.0f;
   Mode mode = Mode::kOver;
-  bool soft = false;             ///< Gaussian cross-section (subsurface, pigment) instead of a box
-  float fade = 0.0f;             ///< opacity falls linearly by this fraction from first to last point
-  float core = 0.0f;             ///< opacity falls by this fraction from the axis to the rim (a shaft)
+  bool soft = false;  ///< Gaussian cross-section (subsurface, pigment) instead of a box
+  float fade = 0.0f;  ///< opacity falls linearly by this fraction from first to last point
+  float core = 0.0f;  ///< opacity falls by this fraction from the axis to the rim (a shaft)
 };
 
 /// Composites `strokes` in order onto `lin` (CV_32FC3); overlapping segments of one stroke do

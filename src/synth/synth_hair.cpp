@@ -1,6 +1,5 @@
 // Hair: stubble of follicular units, and long unshaved hair at a frame edge.
 #include <algorithm>
-
 #include <opencv2/imgproc.hpp>
 
 #include "synth_scene.hpp"
@@ -11,27 +10,38 @@ namespace scarmap::synth {
 
 cv::Point2d LongHair::Uv(const Scene& s, cv::Point2d p) const {
   switch (side) {
-    case 0: return {p.x, p.y};
-    case 1: return {p.x, s.Hmm - p.y};
-    case 2: return {p.y, p.x};
-    default: return {p.y, s.Wmm - p.x};
+    case 0:
+      return {p.x, p.y};
+    case 1:
+      return {p.x, s.Hmm - p.y};
+    case 2:
+      return {p.y, p.x};
+    default:
+      return {p.y, s.Wmm - p.x};
   }
 }
 cv::Point2d LongHair::FromUv(const Scene& s, cv::Point2d q) const {
   switch (side) {
-    case 0: return {q.x, q.y};
-    case 1: return {q.x, s.Hmm - q.y};
-    case 2: return {q.y, q.x};
-    default: return {s.Wmm - q.y, q.x};
+    case 0:
+      return {q.x, q.y};
+    case 1:
+      return {q.x, s.Hmm - q.y};
+    case 2:
+      return {q.y, q.x};
+    default:
+      return {s.Wmm - q.y, q.x};
   }
 }
 namespace {
 double PartDistance(const LongHair& g, cv::Point2d q) {  // mm outside the part (< 0 inside)
-  return std::abs(q.x - (g.part_u + g.part_slope * q.y)) - g.part_half * (1 + 0.1 * std::clamp(g.part_rag(q.y), -1.5, 1.5));
+  return std::abs(q.x - (g.part_u + g.part_slope * q.y)) -
+         g.part_half * (1 + 0.1 * std::clamp(g.part_rag(q.y), -1.5, 1.5));
 }
 }  // namespace
 
-bool LongHair::InPart(const Scene& s, cv::Point2d p) const { return part && PartDistance(*this, Uv(s, p)) < 0; }
+bool LongHair::InPart(const Scene& s, cv::Point2d p) const {
+  return part && PartDistance(*this, Uv(s, p)) < 0;
+}
 double LongHair::Inside(const Scene& s, cv::Point2d p) const {
   const cv::Point2d q = Uv(s, p);
   double d = depth + edge(q.x) - q.y;
@@ -78,7 +88,8 @@ void PlanLongHair(Scene& s) {
 namespace {
 
 // A curved hair shaft (or strand) from `p0` (mm) along angle `a`, bending by `kappa` rad/mm.
-Stroke Shaft(const Scene& s, cv::Point2d p0, double a, double len, double kappa, double r0_mm, double r1_mm) {
+Stroke Shaft(const Scene& s, cv::Point2d p0, double a, double len, double kappa, double r0_mm,
+             double r1_mm) {
   Stroke k;
   const int n = std::clamp(static_cast<int>(std::ceil(len / 0.4)), 1, 12);
   cv::Point2d p = p0;
@@ -96,7 +107,8 @@ Stroke Shaft(const Scene& s, cv::Point2d p0, double a, double len, double kappa,
 
 // Coarse field sampled at 1 mm.
 float At(const cv::Mat& f, cv::Point2d mm) {
-  return f.at<float>(std::clamp(static_cast<int>(mm.y), 0, f.rows - 1), std::clamp(static_cast<int>(mm.x), 0, f.cols - 1));
+  return f.at<float>(std::clamp(static_cast<int>(mm.y), 0, f.rows - 1),
+                     std::clamp(static_cast<int>(mm.x), 0, f.cols - 1));
 }
 
 }  // namespace
@@ -116,8 +128,10 @@ void RenderHair(Scene& s) {
   const cv::Vec3d hair_lab[] = {{14, 1, 2}, {26, 6, 12}, {20, 2, 4}, {62, 4, 24}, {36, 24, 30}};
   // Stubble is darker than the skin it grows from; blond only slightly (weak contrast).
   const double min_dark[] = {15, 12, 12, 5, 9};
-  const double hair_L = std::max(5.0, std::min(hair_lab[hc][0], s.L_skin - min_dark[hc] * rng.U(1.0, 1.6)));
-  const double chroma = std::min(1.0, hair_L / hair_lab[hc][0]);  // darker shades of a colour are less saturated
+  const double hair_L =
+      std::max(5.0, std::min(hair_lab[hc][0], s.L_skin - min_dark[hc] * rng.U(1.0, 1.6)));
+  const double chroma =
+      std::min(1.0, hair_L / hair_lab[hc][0]);  // darker shades of a colour are less saturated
   s.hair_col = LabToLinearBgr(hair_L, chroma * hair_lab[hc][1], chroma * hair_lab[hc][2]);
   // Salt and pepper: grey and white hairs among the pigmented ones.
   t.grey_hair_fraction = hc == 2 ? rng.U(0.5, 0.9) : rng.P(0.3) ? rng.U(0.05, 0.4) : 0.0;
@@ -147,7 +161,8 @@ void RenderHair(Scene& s) {
     if (!whorl) return a;
     const cv::Point2d d = p - wc;
     const double wgt = std::exp(-d.dot(d) / (wr * wr)), aw = std::atan2(d.y, d.x) + twist;
-    const double vx = (1 - wgt) * std::cos(a) + wgt * std::cos(aw), vy = (1 - wgt) * std::sin(a) + wgt * std::sin(aw);
+    const double vx = (1 - wgt) * std::cos(a) + wgt * std::cos(aw),
+                 vy = (1 - wgt) * std::sin(a) + wgt * std::sin(aw);
     return std::atan2(vy, vx);
   };
   const cv::Vec3f grey_col = LabToLinearBgr(rng.U(62, 86), 0, rng.U(0, 6));
@@ -187,11 +202,13 @@ void RenderHair(Scene& s) {
     }
     for (int h = 0; h < n; ++h) {
       const cv::Point2d ex = un.p + 0.03 * cv::Point2d(rng.N(), rng.N());
-      const double a = base + spread * (n > 1 ? (h - 0.5 * (n - 1)) / std::max(1, n - 1) : 0.0) + rng.U(-0.12, 0.12);
+      const double a = base + spread * (n > 1 ? (h - 0.5 * (n - 1)) / std::max(1, n - 1) : 0.0) +
+                       rng.U(-0.12, 0.12);
       const bool grey = rng.P(t.grey_hair_fraction);
       const double w = width_mean * wscale * rng.U(0.8, 1.25) * (grey ? 0.9 : 1.0);
       double len = len_mean * std::exp(len_var * At(len_field, ex)) * rng.LogU(0.6, 1.6);
-      len *= rng.U(0.7, 0.97);  // hairs leave the skin at an angle: the visible length is foreshortened
+      len *= rng.U(0.7,
+                   0.97);  // hairs leave the skin at an angle: the visible length is foreshortened
       const cv::Vec3f col = grey ? grey_col * static_cast<float>(rng.U(0.85, 1.1))
                                  : s.hair_col * static_cast<float>(std::exp(0.18 * rng.N()));
       const float op = static_cast<float>(grey ? rng.U(0.45, 0.8) : rng.U(0.75, 1.0));
@@ -207,12 +224,14 @@ void RenderHair(Scene& s) {
       }
       // The shaft: a short oblique stub when shaved, else a curved stroke with a blunt cut end.
       const double vis = std::max(len, 0.6 * w);
-      Stroke k = Shaft(s, ex, a, vis, kappa_unit * rng.U(0.3, 1.5), w / 2, (len > 3 ? 0.35 : 0.45) * w);
+      Stroke k =
+          Shaft(s, ex, a, vis, kappa_unit * rng.U(0.3, 1.5), w / 2, (len > 3 ? 0.35 : 0.45) * w);
       k.color = col;
       k.opacity = op;
       k.core = grey ? 0.5f : 0.3f;  // a cylinder: less pigment on the way through its rim
       shafts.push_back(std::move(k));
-      if (s.InFrame(ex) && s.Label(ex) != 3) s.exits_px.emplace_back(ex.x * s.ppm - 0.5, ex.y * s.ppm - 0.5);
+      if (s.InFrame(ex) && s.Label(ex) != 3)
+        s.exits_px.emplace_back(ex.x * s.ppm - 0.5, ex.y * s.ppm - 0.5);
     }
   }
   DrawStrokes(s.lin, under);
@@ -233,7 +252,8 @@ void RenderLongHair(Scene& s) {
   for (float& v : across) v = static_cast<float>(rng.N());
   const cv::Mat broad = Noise({s.W, s.H}, 4 * ppm, rng);
   const cv::Mat along_n = Noise({s.W, s.H}, 8 * ppm, rng);
-  const cv::Mat sheen_n = Noise({s.W, s.H}, 10 * ppm, rng);  // broad specular bands of the hair's sheen
+  const cv::Mat sheen_n =
+      Noise({s.W, s.H}, 10 * ppm, rng);  // broad specular bands of the hair's sheen
   const float sheen_amp = static_cast<float>(rng.U(0.02, 0.08));
   const cv::Vec3f mass = s.hair_col * static_cast<float>(rng.U(0.45, 0.75)) +
                          cv::Vec3f::all(static_cast<float>(s.t.grey_hair_fraction * 0.12));
@@ -254,8 +274,11 @@ void RenderLongHair(Scene& s) {
         const size_t i = std::min(across.size() - 2, static_cast<size_t>(std::max(0.0, c)));
         const float fr = static_cast<float>(c - std::floor(c));
         const float streak = across[i] * (1 - fr) + across[i + 1] * fr;
-        const float f = std::max(0.15f, 1.0f + 0.3f * streak * (0.6f + 0.4f * along_n.at<float>(y, x)) + 0.3f * broad.at<float>(y, x));
-        const float shine = sheen_amp * std::max(0.0f, sheen_n.at<float>(y, x) - 0.2f) * std::max(0.0f, 1.0f + streak);
+        const float f =
+            std::max(0.15f, 1.0f + 0.3f * streak * (0.6f + 0.4f * along_n.at<float>(y, x)) +
+                                0.3f * broad.at<float>(y, x));
+        const float shine = sheen_amp * std::max(0.0f, sheen_n.at<float>(y, x) - 0.2f) *
+                            std::max(0.0f, 1.0f + streak);
         p[x] += (mass * f + cv::Vec3f::all(shine) - p[x]) * a;
       }
     }

@@ -104,7 +104,9 @@ void PlaceFutBands(Scene& s) {
   }
   const double ppm = s.ppm;
   std::vector<double> reach;  // no band pixel lies farther than this from its centre curve
-  for (const Band& b : s.bands) reach.push_back(0.5 * std::clamp(b.w0 * (1 + b.wamp), 0.5, 10.0) * (1 + 1.5 * b.rag) + b.e + 0.05);
+  for (const Band& b : s.bands)
+    reach.push_back(0.5 * std::clamp(b.w0 * (1 + b.wamp), 0.5, 10.0) * (1 + 1.5 * b.rag) + b.e +
+                    0.05);
   ParallelRows(H, [&](int y0, int y1) {
     for (int y = y0; y < y1; ++y) {
       float* ba = s.band_alpha.ptr<float>(y);
@@ -143,7 +145,8 @@ void PlaceUnits(Scene& s) {
   for (double y = pitch / 2; y < s.Hmm; y += pitch)
     for (double x = pitch / 2; x < s.Wmm; x += pitch) {
       const cv::Point2d p(x + rng.U(-0.42, 0.42) * pitch, y + rng.U(-0.42, 0.42) * pitch);
-      const double keep = field[std::min(gh - 1, static_cast<int>(p.y / 15 + 1)) * gw + std::min(gw - 1, static_cast<int>(p.x / 15 + 1))];
+      const double keep = field[std::min(gh - 1, static_cast<int>(p.y / 15 + 1)) * gw +
+                                std::min(gw - 1, static_cast<int>(p.x / 15 + 1))];
       if (rng.U(0, 1) < keep) s.units.push_back({p});
     }
 }
@@ -157,7 +160,7 @@ void PlaceFueDots(Scene& s) {
   // very light skin, 6-22 on dark skin.
   const double light = std::clamp((s.L_skin - 35.0) / 40.0, 0.0, 1.0);
   const double dl_img = rng.LogU(6.0 - 3.5 * light, 22.0 - 10.0 * light);
-  const double faint = rng.P(0.35) ? rng.U(0.2, 0.6) : 0.0;   // share of dots with Delta L* 2-4
+  const double faint = rng.P(0.35) ? rng.U(0.2, 0.6) : 0.0;  // share of dots with Delta L* 2-4
   const double deq_img = rng.U(0.75, 1.2);
   const bool moth = rng.P(0.3);
   const double pink = rng.P(0.25) ? rng.U(0.03, 0.10) : 0.0;
@@ -166,12 +169,15 @@ void PlaceFueDots(Scene& s) {
   const double irregular = rng.U(0.02, 0.08);
   std::vector<size_t> order(s.units.size());
   for (size_t i = 0; i < order.size(); ++i) order[i] = i;
-  for (size_t i = order.size(); i > 1; --i) std::swap(order[i - 1], order[rng.I(0, static_cast<int>(i) - 1)]);
+  for (size_t i = order.size(); i > 1; --i)
+    std::swap(order[i - 1], order[rng.I(0, static_cast<int>(i) - 1)]);
   int clusters = 0;
   auto fits = [&](cv::Point2d c, double r, int skip) {
-    if (c.x < 1.5 * r || c.y < 1.5 * r || c.x > s.Wmm - 1.5 * r || c.y > s.Hmm - 1.5 * r) return false;
+    if (c.x < 1.5 * r || c.y < 1.5 * r || c.x > s.Wmm - 1.5 * r || c.y > s.Hmm - 1.5 * r)
+      return false;
     for (int k = 0; k < 12; ++k) {
-      const cv::Point2d q = c + (r + 1.0) * cv::Point2d(std::cos(k * kPi / 6), std::sin(k * kPi / 6));
+      const cv::Point2d q =
+          c + (r + 1.0) * cv::Point2d(std::cos(k * kPi / 6), std::sin(k * kPi / 6));
       if (s.Label(q) == 3 || s.Label(q) == 1 || s.BandAlpha(q) > 0.0f) return false;
     }
     for (size_t j = 0; j < s.dots.size(); ++j) {
@@ -220,8 +226,10 @@ void PlaceFueDots(Scene& s) {
   for (size_t i = 0; i < s.dots.size(); ++i) {
     const Dot& d = s.dots[i];
     const double R = d.Reach() * ppm + 1;
-    const int x0 = std::max(0, static_cast<int>(d.c.x * ppm - R)), x1 = std::min(W - 1, static_cast<int>(d.c.x * ppm + R));
-    const int y0 = std::max(0, static_cast<int>(d.c.y * ppm - R)), y1 = std::min(H - 1, static_cast<int>(d.c.y * ppm + R));
+    const int x0 = std::max(0, static_cast<int>(d.c.x * ppm - R)),
+              x1 = std::min(W - 1, static_cast<int>(d.c.x * ppm + R));
+    const int y0 = std::max(0, static_cast<int>(d.c.y * ppm - R)),
+              y1 = std::min(H - 1, static_cast<int>(d.c.y * ppm + R));
     const double req = std::sqrt(d.a * d.b), cp = std::cos(d.phi), sp = std::sin(d.phi);
     for (int y = y0; y <= y1; ++y)
       for (int x = x0; x <= x1; ++x) {
@@ -237,7 +245,8 @@ void PlaceFueDots(Scene& s) {
         }
       }
     for (Unit& un : s.units)
-      if (std::abs(un.p.x - d.c.x) < 2 && std::abs(un.p.y - d.c.y) < 2 && cv::norm(un.p - d.c) < 1.3 * d.a + 0.1)
+      if (std::abs(un.p.x - d.c.x) < 2 && std::abs(un.p.y - d.c.y) < 2 &&
+          cv::norm(un.p - d.c) < 1.3 * d.a + 0.1)
         un.removed = true;
   }
   for (int y = 0; y < H; ++y) {
@@ -256,8 +265,10 @@ void ApplyScars(Scene& s) {
   auto factor = [&](double dl, double w) {
     return static_cast<float>(LToY(std::clamp(Ls + w * dl, 3.0, 99.0)) / Ys);
   };
-  // Smooth away fine texture, shift L*, whiten (Y-preserving desaturation), tint pink (Y-preserving).
-  auto apply = [&](cv::Vec3f& p, const cv::Vec3f& tex, float w, float smooth, double dl, float desat, float pink) {
+  // Smooth away fine texture, shift L*, whiten (Y-preserving desaturation), tint pink
+  // (Y-preserving).
+  auto apply = [&](cv::Vec3f& p, const cv::Vec3f& tex, float w, float smooth, double dl,
+                   float desat, float pink) {
     for (int k = 0; k < 3; ++k) p[k] *= 1.0f + smooth * w * (1.0f / std::max(0.5f, tex[k]) - 1.0f);
     p *= factor(dl, w);
     const float Y = Luma(p);
@@ -286,7 +297,8 @@ void ApplyScars(Scene& s) {
           const Band& b = s.bands[bi[x]];
           const BandPoint q = AtBand(b, X, Y);
           const float w = ba[x];
-          apply(p[x], tx[x], w, static_cast<float>(b.smooth), b.Dl(q.u), 0.25f, static_cast<float>(b.pink));
+          apply(p[x], tx[x], w, static_cast<float>(b.smooth), b.Dl(q.u), 0.25f,
+                static_cast<float>(b.pink));
           if (b.sheen > 0) {
             const double half = std::max(0.2, b.HalfSide(q.u, q.sd >= 0));
             const double along = std::max(0.0, 0.5 + 0.5 * b.wsheen(q.u));
@@ -297,7 +309,8 @@ void ApplyScars(Scene& s) {
         if (da && da[x] > 0) {
           const Dot& d = s.dots[di[x]];
           const float w = da[x];
-          apply(p[x], tx[x], w, static_cast<float>(d.smooth), d.dl, 0.3f, static_cast<float>(d.pink));
+          apply(p[x], tx[x], w, static_cast<float>(d.smooth), d.dl, 0.3f,
+                static_cast<float>(d.pink));
           const cv::Point2d r(X - d.c.x, Y - d.c.y);
           const double req = std::sqrt(d.a * d.b);
           if (d.dent > 0) {
@@ -312,12 +325,15 @@ void ApplyScars(Scene& s) {
               const double n = cv::norm(r);
               const double c = n > 0 ? (r.x * light.x + r.y * light.y) / n : 0.0;
               const double L = Ls + w * d.dl;
-              p[x] *= static_cast<float>(LToY(std::clamp(L - d.dent * std::abs(d.dl) * g * c, 3.0, 99.0)) / LToY(L));
+              p[x] *= static_cast<float>(
+                  LToY(std::clamp(L - d.dent * std::abs(d.dl) * g * c, 3.0, 99.0)) / LToY(L));
             }
           }
           if (d.shine > 0) {
             const cv::Point2d hc = 0.2 * req * light;  // a small glint in the smooth centre
-            const double g = d.shine * std::exp(-(std::pow(r.x - hc.x, 2) + std::pow(r.y - hc.y, 2)) / (2 * std::pow(0.15 * req, 2)));
+            const double g =
+                d.shine * std::exp(-(std::pow(r.x - hc.x, 2) + std::pow(r.y - hc.y, 2)) /
+                                   (2 * std::pow(0.15 * req, 2)));
             p[x] += cv::Vec3f::all(static_cast<float>(g * w * w * skin_y));
           }
         }

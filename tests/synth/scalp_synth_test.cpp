@@ -1,13 +1,13 @@
 #include "scarmap/synth/scalp_synth.hpp"
 
+#include <gtest/gtest.h>
+
 #include <algorithm>
 #include <cmath>
 #include <map>
-#include <set>
-
-#include <gtest/gtest.h>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
+#include <set>
 
 #include "scarmap/core/status.hpp"
 #include "scarmap/io/truth_json.hpp"
@@ -46,7 +46,8 @@ cv::Mat Lightness(const cv::Mat& bgr) {
 }
 
 TEST(RenderScalp, IsDeterministicPerSeed) {
-  const SynthImage a = RenderScalp(Small(), 7), b = RenderScalp(Small(), 7), c = RenderScalp(Small(), 8);
+  const SynthImage a = RenderScalp(Small(), 7), b = RenderScalp(Small(), 7),
+                   c = RenderScalp(Small(), 8);
   EXPECT_EQ(cv::norm(a.bgr, b.bgr, cv::NORM_L1), 0.0);
   EXPECT_EQ(cv::norm(a.labels, b.labels, cv::NORM_L1), 0.0);
   EXPECT_GT(cv::norm(a.bgr, c.bgr, cv::NORM_L1), 0.0);
@@ -91,7 +92,8 @@ TEST(RenderScalp, TruthIsConsistentWithTheMask) {
     }
     if (!t.fue.empty()) {
       ++checked_fue;
-      EXPECT_NEAR(fue_area, cv::countNonZero(s.labels == 2) / px2, 0.06 * fue_area + 2.0 / px2 * t.fue.size());
+      EXPECT_NEAR(fue_area, cv::countNonZero(s.labels == 2) / px2,
+                  0.06 * fue_area + 2.0 / px2 * t.fue.size());
     }
     // Scalp and density.
     EXPECT_NEAR(t.scalp_area_mm2, cv::countNonZero(s.labels != 3) / px2, 1e-6);
@@ -146,7 +148,8 @@ TEST(RenderScalp, FueTruthIsTheHalfMaximumAreaOfTheRenderedDot) {
     std::nth_element(skin_vals.begin(), skin_vals.begin() + skin_vals.size() / 2, skin_vals.end());
     const double skin = skin_vals[skin_vals.size() / 2];
     for (const TruthFue& d : s.truth.fue) {
-      if (d.cluster_id >= 0 || d.shiny || d.delta_L < 5) continue;  // a glint is not the scar's contrast
+      if (d.cluster_id >= 0 || d.shiny || d.delta_L < 5)
+        continue;  // a glint is not the scar's contrast
       if (++in_image > 8) break;
       const double r_px = d.diameter_mm / 2 * ppm;
       const cv::Point c(cvRound(d.center_px.x), cvRound(d.center_px.y));
@@ -167,7 +170,8 @@ TEST(RenderScalp, FueTruthIsTheHalfMaximumAreaOfTheRenderedDot) {
       const cv::Mat mine = comp == id;
       const double measured_mm2 = cv::countNonZero(mine) / (ppm * ppm);
       errs.push_back(std::abs(measured_mm2 - d.area_mm2) / d.area_mm2);
-      EXPECT_NEAR(measured_mm2, d.area_mm2, 0.035 * d.area_mm2) << "seed " << seed << " dot " << d.id;
+      EXPECT_NEAR(measured_mm2, d.area_mm2, 0.035 * d.area_mm2)
+          << "seed " << seed << " dot " << d.id;
       // The outline is irregular: it departs from its best-fitting ellipse.
       std::vector<std::vector<cv::Point>> contours;
       cv::findContours(mine.clone(), contours, cv::RETR_EXTERNAL, cv::CHAIN_APPROX_NONE);
@@ -177,7 +181,8 @@ TEST(RenderScalp, FueTruthIsTheHalfMaximumAreaOfTheRenderedDot) {
       const double ca = std::cos(e.angle * CV_PI / 180), sa = std::sin(e.angle * CV_PI / 180);
       for (const cv::Point& p : contours[0]) {
         const double dx = p.x - e.center.x, dy = p.y - e.center.y;
-        const double u = (dx * ca + dy * sa) / (e.size.width / 2), v = (-dx * sa + dy * ca) / (e.size.height / 2);
+        const double u = (dx * ca + dy * sa) / (e.size.width / 2),
+                     v = (-dx * sa + dy * ca) / (e.size.height / 2);
         dev = std::max(dev, std::abs(std::sqrt(u * u + v * v) - 1));
       }
       irregular += dev > 0.04;
@@ -188,7 +193,8 @@ TEST(RenderScalp, FueTruthIsTheHalfMaximumAreaOfTheRenderedDot) {
   }
   ASSERT_GE(checked, 40);
   std::sort(errs.begin(), errs.end());
-  EXPECT_LT(errs[errs.size() / 2], 0.01);  // median error (blending in linear light instead of L*: 0.018)
+  EXPECT_LT(errs[errs.size() / 2],
+            0.01);  // median error (blending in linear light instead of L*: 0.018)
   EXPECT_GT(irregular, checked / 3);
   EXPECT_GT(depressed, 3);
   EXPECT_GT(pink, 3);
@@ -202,7 +208,8 @@ TEST(RenderScalp, DistractorsAreNeverLabelledAsScars) {
     const SynthImage s = RenderScalp(o, seed);
     EXPECT_TRUE(s.truth.fut.empty());
     EXPECT_TRUE(s.truth.fue.empty());
-    EXPECT_EQ(cv::countNonZero(s.labels == 1) + cv::countNonZero(s.labels == 2), 0) << "seed " << seed;
+    EXPECT_EQ(cv::countNonZero(s.labels == 1) + cv::countNonZero(s.labels == 2), 0)
+        << "seed " << seed;
     for (const auto& k : s.truth.distractors) kinds.insert(k);
   }
   EXPECT_GE(kinds.size(), 10u);
@@ -222,7 +229,8 @@ TEST(RenderScalp, DistractorsAreNeverLabelledAsScars) {
         EXPECT_EQ(l, 0) << m.kind << " seed " << seed;
       }
       ++marks;
-      EXPECT_NE(std::find(s.truth.distractors.begin(), s.truth.distractors.end(), m.kind), s.truth.distractors.end());
+      EXPECT_NE(std::find(s.truth.distractors.begin(), s.truth.distractors.end(), m.kind),
+                s.truth.distractors.end());
     }
   }
   EXPECT_GT(marks, 30);
@@ -248,7 +256,9 @@ TEST(RenderScalp, HairCountMatchesTheRenderedExits) {
       ASSERT_TRUE(cv::Rect(0, 0, t.width, t.height).contains(p));
       EXPECT_NE(s.labels.at<uchar>(p), 3);  // never under long hair, background or a card
     }
-    if (t.skin_lab[0] < 62 || (t.hair_color != "black" && t.hair_color != "brown") || t.grey_hair_fraction > 0) continue;
+    if (t.skin_lab[0] < 62 || (t.hair_color != "black" && t.hair_color != "brown") ||
+        t.grey_hair_fraction > 0)
+      continue;
     const cv::Mat L = Lightness(s.bgr);
     cv::Mat local;
     cv::medianBlur(s.bgr, local, 2 * static_cast<int>(t.px_per_mm) + 1);  // ~2 mm: mostly skin
@@ -275,7 +285,8 @@ TEST(RenderScalp, FutUnderLongHairIsClippedToTheVisiblePart) {
   for (std::uint64_t seed = 1; seed <= 30 && hidden < 2; ++seed) {
     const SynthImage s = RenderScalp(o, seed);
     for (const TruthFut& f : s.truth.fut) {
-      for (const auto& p : f.centerline_px) EXPECT_NE(s.labels.at<uchar>(cv::Point(cvRound(p.x), cvRound(p.y))), 3);
+      for (const auto& p : f.centerline_px)
+        EXPECT_NE(s.labels.at<uchar>(cv::Point(cvRound(p.x), cvRound(p.y))), 3);
       if (!f.under_long_hair) continue;
       EXPECT_TRUE(f.touches_border);
       ++hidden;
@@ -313,12 +324,43 @@ TEST(RenderScalp, EveryFeatureAppearsOverASixtyImageSet) {
       seen["fut_darker"] += f.delta_L < 0;
     }
   }
-  for (const char* k : {"background", "clothing", "ear", "mole", "freckle", "papule", "skin_fold", "shadow_edge",
-                        "long_hair", "part_line", "smp_pigment", "dandruff", "glare", "marker", "ruler",
-                        "grey_hairs", "whorl", "curly_hair", "coarse_stubble", "vignetting", "color_cast",
-                        "motion_blur", "defocus", "sharpening", "overexposed", "underexposed", "high_iso",
-                        "fue", "fue_faint", "fue_pink", "fue_shiny", "fue_depressed", "fue_cluster", "fut",
-                        "fut_trichophytic", "fut_ragged", "fut_shiny"})
+  for (const char* k : {"background",
+                        "clothing",
+                        "ear",
+                        "mole",
+                        "freckle",
+                        "papule",
+                        "skin_fold",
+                        "shadow_edge",
+                        "long_hair",
+                        "part_line",
+                        "smp_pigment",
+                        "dandruff",
+                        "glare",
+                        "marker",
+                        "ruler",
+                        "grey_hairs",
+                        "whorl",
+                        "curly_hair",
+                        "coarse_stubble",
+                        "vignetting",
+                        "color_cast",
+                        "motion_blur",
+                        "defocus",
+                        "sharpening",
+                        "overexposed",
+                        "underexposed",
+                        "high_iso",
+                        "fue",
+                        "fue_faint",
+                        "fue_pink",
+                        "fue_shiny",
+                        "fue_depressed",
+                        "fue_cluster",
+                        "fut",
+                        "fut_trichophytic",
+                        "fut_ragged",
+                        "fut_shiny"})
     EXPECT_GT(seen[k], 0) << k;
   EXPECT_LE(*quality.begin(), 65);
   EXPECT_GE(*quality.rbegin(), 90);
@@ -373,7 +415,8 @@ TEST(TruthJson, RoundTrips) {
   EXPECT_EQ(u.effects, t.effects);
   EXPECT_EQ(u.distractors, t.distractors);
   ASSERT_EQ(u.distractor_marks.size(), t.distractor_marks.size());
-  for (size_t i = 0; i < u.distractor_marks.size(); ++i) EXPECT_EQ(u.distractor_marks[i].kind, t.distractor_marks[i].kind);
+  for (size_t i = 0; i < u.distractor_marks.size(); ++i)
+    EXPECT_EQ(u.distractor_marks[i].kind, t.distractor_marks[i].kind);
   EXPECT_DOUBLE_EQ(u.grey_hair_fraction, t.grey_hair_fraction);
   for (size_t i = 0; i < u.fue.size(); ++i) EXPECT_EQ(u.fue[i].depressed, t.fue[i].depressed);
   EXPECT_THROW(ReadTruthJson(dir / "missing.json"), Error);

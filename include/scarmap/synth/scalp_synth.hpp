@@ -41,21 +41,20 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <opencv2/core.hpp>
 #include <string>
 #include <vector>
-
-#include <opencv2/core.hpp>
 
 #include "scarmap/core/truth.hpp"
 
 namespace scarmap {
 
 struct SynthOptions {
-  double min_megapixels = 1.0;   ///< image size range (4:3 or 3:4)
+  double min_megapixels = 1.0;  ///< image size range (4:3 or 3:4)
   double max_megapixels = 12.0;
-  int width = 0;                 ///< fixed size when > 0 (overrides the megapixel range)
+  int width = 0;  ///< fixed size when > 0 (overrides the megapixel range)
   int height = 0;
-  double min_px_per_mm = 8.0;    ///< scale range
+  double min_px_per_mm = 8.0;  ///< scale range
   double max_px_per_mm = 40.0;
   double fut_probability = 0.45;
   double fue_probability = 0.5;
