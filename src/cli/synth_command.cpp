@@ -45,6 +45,8 @@ CommandRunner AddSynthCommand(CLI::App& app) {
   cmd->add_option("--fue-prob", a->o.fue_probability, "Probability of FUE dots")->check(CLI::Range(0.0, 1.0));
   cmd->add_option("--marker-prob", a->o.marker_probability, "Probability of a marker")->check(CLI::Range(0.0, 1.0));
   cmd->add_option("--background-prob", a->o.background_probability, "Probability of a not-scalp region")->check(CLI::Range(0.0, 1.0));
+  cmd->add_option("--long-hair-prob", a->o.long_hair_probability, "Probability of long hair covering a frame edge")->check(CLI::Range(0.0, 1.0));
+  cmd->add_option("--distractor-prob", a->o.distractor_probability, "Probability of each spot or line distractor (moles, papules, folds, SMP pigment...)")->check(CLI::Range(0.0, 1.0));
   return [a]() -> int {
     try {
       if (!a->size.empty()) {

@@ -33,7 +33,11 @@ void WriteTruthJson(const Truth& t, const std::filesystem::path& path) {
                    {"mean_width_mm", f.mean_width_mm},
                    {"area_mm2", f.area_mm2},
                    {"delta_L", f.delta_L},
-                   {"touches_border", f.touches_border}});
+                   {"touches_border", f.touches_border},
+                   {"trichophytic", f.trichophytic},
+                   {"ragged", f.ragged},
+                   {"shiny", f.shiny},
+                   {"under_long_hair", f.under_long_hair}});
   json fue = json::array();
   for (const auto& d : t.fue)
     fue.push_back({{"id", d.id},
@@ -41,7 +45,13 @@ void WriteTruthJson(const Truth& t, const std::filesystem::path& path) {
                    {"diameter_mm", d.diameter_mm},
                    {"area_mm2", d.area_mm2},
                    {"delta_L", d.delta_L},
-                   {"cluster_id", d.cluster_id}});
+                   {"cluster_id", d.cluster_id},
+                   {"pink", d.pink},
+                   {"shiny", d.shiny},
+                   {"depressed", d.depressed}});
+  json marks = json::array();
+  for (const auto& m : t.distractor_marks)
+    marks.push_back({{"kind", m.kind}, {"center_px", {m.center_px.x, m.center_px.y}}, {"radius_mm", m.radius_mm}});
   json corners = json::array();
   for (const auto& c : t.marker.corners_px) corners.push_back({c.x, c.y});
   const json j = {{"schema", "scarmap.truth/1"},
@@ -67,7 +77,10 @@ void WriteTruthJson(const Truth& t, const std::filesystem::path& path) {
                     {"marker_id", t.marker.marker_id},
                     {"side_mm", t.marker.side_mm},
                     {"corners_px", corners}}},
-                  {"distractors", t.distractors}};
+                  {"distractors", t.distractors},
+                  {"distractor_marks", marks},
+                  {"effects", t.effects},
+                  {"grey_hair_fraction", t.grey_hair_fraction}};
   WriteFileAtomic(path, j.dump(1) + "\n");
 }
 
@@ -102,6 +115,10 @@ Truth ReadTruthJson(const std::filesystem::path& path) {
       x.area_mm2 = f.at("area_mm2").get<double>();
       x.delta_L = f.value("delta_L", 0.0);
       x.touches_border = f.value("touches_border", false);
+      x.trichophytic = f.value("trichophytic", false);
+      x.ragged = f.value("ragged", false);
+      x.shiny = f.value("shiny", false);
+      x.under_long_hair = f.value("under_long_hair", false);
       t.fut.push_back(std::move(x));
     }
     for (const auto& d : j.at("fue")) {
@@ -112,6 +129,9 @@ Truth ReadTruthJson(const std::filesystem::path& path) {
       x.area_mm2 = d.at("area_mm2").get<double>();
       x.delta_L = d.value("delta_L", 0.0);
       x.cluster_id = d.value("cluster_id", -1);
+      x.pink = d.value("pink", false);
+      x.shiny = d.value("shiny", false);
+      x.depressed = d.value("depressed", false);
       t.fue.push_back(x);
     }
     const json& m = j.at("marker");
@@ -124,6 +144,13 @@ Truth ReadTruthJson(const std::filesystem::path& path) {
         t.marker.corners_px[k] = {m["corners_px"][k].at(0).get<double>(),
                                   m["corners_px"][k].at(1).get<double>()};
     t.distractors = j.value("distractors", std::vector<std::string>{});
+    if (j.contains("distractor_marks"))
+      for (const auto& m : j.at("distractor_marks"))
+        t.distractor_marks.push_back({m.at("kind").get<std::string>(),
+                                      {m.at("center_px").at(0).get<double>(), m.at("center_px").at(1).get<double>()},
+                                      m.value("radius_mm", 0.0)});
+    t.effects = j.value("effects", std::vector<std::string>{});
+    t.grey_hair_fraction = j.value("grey_hair_fraction", 0.0);
     return t;
   } catch (const nlohmann::json::exception& e) {
     throw Error("malformed truth file " + path.string() + ": " + e.what());

@@ -1,50 +1,86 @@
 // Synthetic scalp photos with exact ground truth: the project's accuracy instrument.
 //
-// Renders a close-up of a shaved or buzzed scalp in linear light: skin of any ITA tone with
-// multi-octave mottling, redness and pores; follicular units of 1-3 hairs (stubble dots to
-// strokes of a few mm) on a smooth growth-direction field; FUT bands (curved/wavy, varying width,
-// soft raised-cosine edges, lighter or darker, hairs from the sides crossing them), FUE dots
-// (round to oval, soft, hairless centre, some merged into clusters); distractors (background
-// wall or clothing, specular glare, dandruff flakes, a printed ArUco marker card); directional
-// lighting and curvature shading, defocus, signal-dependent sensor noise, JPEG at quality 70-95.
-// Truth edges are the half-maximum of each rendered profile (REPORT_CONTRACT.md).
+// Renders a phone close-up of a shaved or buzzed scalp, in linear light, then through a phone
+// camera pipeline. The detectors are tuned on these photos and checked on real ones, so the
+// generator tries to be hard in the ways real photos are:
+//
+// * Skin of any ITA tone: low-frequency mottling and redness, fine micro-relief, pores.
+// * Hair: follicular units of 1-4 hairs diverging from one opening (a slightly darker dot);
+//   shafts 0.05-0.12 mm (coarse 0.12-0.2 mm stubble only sometimes) with per-hair opacity and
+//   colour, salt-and-pepper greying, the pigmented shaft showing blue-grey under the skin,
+//   lengths that vary over the image, curved (sometimes curly) longer strokes, a growth-direction
+//   field with whorl-like regions.
+// * FUE dots: irregular outlines (radius perturbed by low harmonics), per-dot contrast down to
+//   Delta L* 2-4, smooth (pore-free) centres, some pink, some shiny, some sunken (a shading
+//   crescent); sparse to dense, clusters merged into "moth-eaten" patches.
+// * FUT bands: curved/wavy, varying width, ragged edges, contrast that varies along the band,
+//   sometimes a sheen, sometimes trichophytic (hairs growing through), sometimes partly hidden
+//   under long hair.
+// * Distractors that are never scars: background wall or clothing, an ear, scalp hidden under
+//   long unshaved hair (with a part line), moles, freckles, red papules, a skin fold, a cast
+//   shadow edge, existing SMP pigment dots, dandruff, glare (on the scalp), a printed ArUco
+//   marker card or a ruler.
+// * Camera: exposure (sometimes over or under), white-balance cast, vignetting, defocus, mild
+//   motion blur, shot/read noise and blotchy chroma noise (stronger in dark photos), phone
+//   sharpening halos, JPEG 60-95.
+//
+// Truth (REPORT_CONTRACT.md): a scar's edge is where its difference from the skin falls to half
+// of its own contrast. Each scar's lightness is blended linearly in L* with a profile alpha, so
+// that edge is exactly alpha = 0.5, and the label mask holds the pixels whose centre lies inside
+// it. FUE area: the exact area inside the irregular outline (its share of the mask when merged
+// in a cluster); FUT: centreline, length, mean width and area of the in-frame, visible part.
+// follicle_count: one per hair exit in the frame inside the scalp region (label 0-2). Scalp
+// hidden under long hair shows no skin, no scar and no exit that could be measured: it is label
+// 3 (not scalp), like the background; a part line through it is visible scalp (label 0).
+// Lighting, shading crescents, glare and the camera change pixel values but never the truth:
+// it describes the scalp at the nominal scale (no perspective: px/mm is exact everywhere).
 //
 // Layer rule: uses core and io only, and shares no code with the detectors it tests (its own
-// CIELAB conversion included). Deterministic per (options, seed).
+// CIELAB conversion included). Deterministic per (options, seed) whatever the thread count.
 #pragma once
 
 #include <cstdint>
 #include <filesystem>
-#include <string>
-
 #include <opencv2/core.hpp>
+#include <string>
+#include <vector>
 
 #include "scarmap/core/truth.hpp"
 
 namespace scarmap {
 
 struct SynthOptions {
-  double min_megapixels = 1.0;   ///< image size range (4:3 or 3:4)
+  double min_megapixels = 1.0;  ///< image size range (4:3 or 3:4)
   double max_megapixels = 12.0;
-  int width = 0;                 ///< fixed size when > 0 (overrides the megapixel range)
+  int width = 0;  ///< fixed size when > 0 (overrides the megapixel range)
   int height = 0;
-  double min_px_per_mm = 8.0;    ///< scale range
+  double min_px_per_mm = 8.0;  ///< scale range
   double max_px_per_mm = 40.0;
   double fut_probability = 0.45;
   double fue_probability = 0.5;
   double marker_probability = 0.3;
   double background_probability = 0.35;
   double glare_probability = 0.3;
-  double dandruff_probability = 0.4;
-  int min_jpeg_quality = 70;
+  double dandruff_probability = 0.3;
+  double long_hair_probability = 0.15;  ///< unshaved hair covering one frame edge
+  /// Probability of each of the spot and line distractors (moles, freckles, papules, a skin
+  /// fold, a shadow edge, SMP pigment, a ruler), scaled per kind around this value.
+  double distractor_probability = 0.25;
+  int min_jpeg_quality = 60;
   int max_jpeg_quality = 95;
+  bool camera_effects = true;  ///< exposure, cast, vignetting, blur, noise, sharpening
+  /// Test aid: flat skin, no hair, distractors or lighting: the scars alone (camera effects as
+  /// set by camera_effects).
+  bool scars_only = false;
   void Check() const;  ///< throws scarmap::Error naming a bad field
 };
 
 struct SynthImage {
   cv::Mat bgr;     ///< CV_8UC3 upright photo (before JPEG)
-  cv::Mat labels;  ///< CV_8U: 0 skin, 1 FUT, 2 FUE, 3 not-scalp / marker
+  cv::Mat labels;  ///< CV_8U: 0 skin, 1 FUT, 2 FUE, 3 not-scalp / marker / under long hair
   Truth truth;
+  /// The hair exits counted in truth.follicle_count (px frame), in drawing order.
+  std::vector<cv::Point2d> hair_exits_px;
 };
 
 /// Renders one photo. `seed` fixes everything about it.
