@@ -151,18 +151,20 @@ cv::Mat FillMasked(const cv::Mat& img, const cv::Mat& mask, double sigma_px) {
   return out;
 }
 
-cv::Mat RemoveHair(const cv::Mat& img, const cv::Mat& hair_mask, double px_per_mm, double closing_mm) {
+cv::Mat RemoveHair(const cv::Mat& img, const cv::Mat& hair_mask, double px_per_mm, double closing_mm,
+                   double opening_mm) {
   if (img.type() != CV_32F) throw Error("RemoveHair: expected CV_32F");
-  if (!(px_per_mm > 0.0) || !(closing_mm >= 0.0)) throw Error("RemoveHair: bad scale or disc");
+  if (!(px_per_mm > 0.0) || !(closing_mm >= 0.0) || !(opening_mm >= 0.0))
+    throw Error("RemoveHair: bad scale or disc");
   cv::Mat hair;
   if (!hair_mask.empty()) cv::dilate(hair_mask, hair, cv::Mat());
-  cv::Mat filled = FillMasked(img, hair, std::max(1.0, 0.4 * px_per_mm));
-  cv::GaussianBlur(filled, filled, cv::Size(0, 0), 0.7);
-  const int d = static_cast<int>(std::lround(closing_mm * px_per_mm)) | 1;
-  if (d < 3) return filled;
-  cv::Mat closed;
-  cv::morphologyEx(filled, closed, cv::MORPH_CLOSE, cv::getStructuringElement(cv::MORPH_ELLIPSE, {d, d}));
-  return closed;
+  cv::Mat out = FillMasked(img, hair, std::max(1.0, 0.4 * px_per_mm));
+  cv::GaussianBlur(out, out, cv::Size(0, 0), 0.7);
+  for (const auto& [mm, op] : {std::pair{closing_mm, cv::MORPH_CLOSE}, std::pair{opening_mm, cv::MORPH_OPEN}}) {
+    const int d = static_cast<int>(std::lround(mm * px_per_mm)) | 1;
+    if (d >= 3) cv::morphologyEx(out, out, op, cv::getStructuringElement(cv::MORPH_ELLIPSE, {d, d}));
+  }
+  return out;
 }
 
 }  // namespace scarmap

@@ -72,6 +72,7 @@ ScalpRegion FindScalp(const ScalpOptions& o, const WorkingImage& image) {
   cv::Mat background(size, CV_8U, cv::Scalar(0)), background_nohair(size, CV_8U, cv::Scalar(0));
   const float tc = static_cast<float>(o.chroma_tolerance);
   const float smooth_tex = std::max(0.8f, 0.35f * tr);
+  const float ref_c = std::hypot(ar, br);
   for (int y = 0; y < size.height; ++y) {
     const float* L = ch[0].ptr<float>(y);
     const float* A = ch[1].ptr<float>(y);
@@ -81,12 +82,20 @@ ScalpRegion FindScalp(const ScalpOptions& o, const WorkingImage& image) {
     uchar* bg = background.ptr<uchar>(y);
     uchar* bn = background_nohair.ptr<uchar>(y);
     for (int x = 0; x < size.width; ++x) {
-      const float dc = std::hypot(A[x] - ar, B[x] - br);
       const float dl = L[x] - Lr;
+      float dc = std::hypot(A[x] - ar, B[x] - br);
+      // Specular glare adds white light: a brighter skin pixel keeps its hue while its chroma
+      // shrinks towards white, so it is compared with the segment from white to the reference.
+      if (dl > 5.0f && ref_c > 1e-3f) {
+        const float t = (A[x] * ar + B[x] * br) / (ref_c * ref_c);
+        const float perp = std::abs(A[x] * br - B[x] * ar) / ref_c;
+        if (t > 0.1f && t < 1.3f) dc = std::min(dc, perp);
+      }
       const bool skin_like = dc < tc && dl > -35.0f && dl < 30.0f;
       const bool smooth_px = T[x] < smooth_tex;
       bn[x] = (!skin_like || smooth_px) ? 255 : 0;
-      bg[x] = (bn[x] || Hy[x] < 0.015f) ? 255 : 0;
+      // Hairless skin (an ear, the neck) is background; not where glare washes the stubble out.
+      bg[x] = (bn[x] || (Hy[x] < 0.015f && dl < 8.0f)) ? 255 : 0;
     }
   }
   // Only large regions are background: scars, dots and bands are narrower than this disc.

@@ -40,9 +40,9 @@ FueDots DetectFueDots(const FueDotOptions& o, const WorkingImage& image, const F
 
   // Hair-free, flattened lightness.
   const cv::Mat flat = FlattenLightness({}, image.lab, scalp, image.px_per_mm);
-  // Hair out, including what the hair mask missed: a gap between dense stubble is then skin,
-  // not a light spot.
-  const cv::Mat clean = RemoveHair(flat, fol.hair_mask, image.px_per_mm, o.hair_closing_mm);
+  // Hair out, including what the hair mask missed (a gap between dense stubble is then skin, not
+  // a light spot) and hairs lighter than the skin (white stubble is not a dot).
+  const cv::Mat clean = RemoveHair(flat, fol.hair_mask, image.px_per_mm, o.hair_closing_mm, o.hair_opening_mm);
 
   // Scale-normalised LoG over dot radii (sigma = r / sqrt(2)).
   const double rmin = image.MmToPx(o.min_diameter_mm / 2.0);
@@ -92,6 +92,10 @@ FueDots DetectFueDots(const FueDotOptions& o, const WorkingImage& image, const F
   const cv::Rect frame(0, 0, size.width, size.height);
   cv::Mat taken = cv::Mat::zeros(size, CV_8U);
   const cv::Mat hair = fol.hair_mask;
+  // The skin ring leaves out hair and the pixel around it (its blurred edge would darken the
+  // skin level, and a gap between hairs would look lighter than the skin).
+  cv::Mat hair_halo;
+  if (!hair.empty()) cv::dilate(hair, hair_halo, cv::Mat());
   cv::Mat smooth;
   cv::GaussianBlur(clean, smooth, cv::Size(0, 0), 0.8);
 
@@ -116,7 +120,7 @@ FueDots DetectFueDots(const FueDotOptions& o, const WorkingImage& image, const F
             ++ring_off;
             continue;
           }
-          if (!hair.empty() && hair.at<uchar>(y, x)) continue;
+          if (!hair_halo.empty() && hair_halo.at<uchar>(y, x)) continue;
           ring.push_back(smooth.at<float>(y, x));
         }
       // At the edge of the scalp (ear, neck, background) the skin level is unknown.

@@ -29,11 +29,13 @@ namespace scarmap {
 /// Hair-free lightness for the scar detectors: the pixels of `hair_mask` (CV_8U, 255 = hair;
 /// grown by a pixel for their soft edges) filled from the skin around them (FillMasked, 0.4 mm),
 /// a light 0.7 px blur, then a grey closing with a disc of `closing_mm` that removes what the hair
-/// mask missed (faint or clustered stubble: any dark structure narrower than the disc) without
-/// moving the edges of anything lighter than the skin (Serra 1982). `img` is CV_32F (e.g.
-/// flattened L*) at `px_per_mm`; returns a new CV_32F image.
+/// mask missed (faint or clustered stubble: any dark structure narrower than the disc) and a grey
+/// opening with a disc of `opening_mm` that removes hairs lighter than the skin (white and grey
+/// stubble: any light structure narrower than the disc), neither moving the edges of anything
+/// wider (Serra 1982). `img` is CV_32F (e.g. flattened L*) at `px_per_mm`; a disc below 3 px is
+/// skipped. Returns a new CV_32F image.
 cv::Mat RemoveHair(const cv::Mat& img, const cv::Mat& hair_mask, double px_per_mm,
-                   double closing_mm = 0.5);
+                   double closing_mm = 0.5, double opening_mm = 0.0);
 
 /// Replaces the pixels of `img` (CV_32F) under `mask` (CV_8U, 255 = replace, e.g. hair) by a
 /// normalised convolution (Knutsson & Westin 1993) of the unmasked pixels with a Gaussian of

@@ -7,7 +7,9 @@
 // range; it is textured when the local standard deviation of L* (stubble, pores) is a sizeable
 // fraction of the central region's. Background = not skin-like, or smooth (no stubble, no pores:
 // a wall the colour of skin is still smooth), or hairless (stubble density below 1 % over 3 mm:
-// an ear or the neck).
+// an ear or the neck) and not brighter than the skin (glare washes stubble out). A brighter pixel
+// is skin-like when its chroma lies near the segment from white to the reference (specular
+// glare adds white light).
 // An opening with a disc wider than any scar (12 mm) keeps only large regions as background,
 // so scars, bands, dots and glints stay inside the scalp; holes are filled.
 #pragma once

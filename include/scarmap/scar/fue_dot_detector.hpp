@@ -29,14 +29,15 @@ namespace scarmap {
 struct FueDotOptions {
   double min_diameter_mm = 0.5;
   double max_diameter_mm = 1.6;
-  double min_contrast_L = 1.5;   ///< mean L* above the skin over the dot, at least
-  double noise_sigmas = 2.5;     ///< mean contrast / max(ring spread, image texture), at least
+  double min_contrast_L = 2.0;   ///< mean L* above the skin over the dot, at least
+  double noise_sigmas = 3.0;     ///< mean contrast / max(ring spread, image texture), at least
   double min_roundness = 0.45;   ///< minor / major axis of a single dot
   double min_solidity = 0.80;    ///< area / convex hull area of a single dot
-  double max_hair_fraction = 0.6;  ///< hair pixels (lying across) allowed inside the dot
+  double max_hair_fraction = 0.3;  ///< hair pixels (lying across) allowed inside the dot
   double max_cluster_mm2 = 12.0; ///< a merged cluster larger than this is not FUE
   double min_confidence = 0.0;   ///< confidence 1 - exp(-(SNR - noise_sigmas) / 4), at least
   double hair_closing_mm = 0.35; ///< grey closing disc that removes missed hair (< the gaps)
+  double hair_opening_mm = 0.35; ///< grey opening disc that removes white hair (< the dots)
   void Check() const;            ///< throws scarmap::Error naming a bad field
 };
 

@@ -17,11 +17,12 @@
 // past the chain's ends while its contrast holds and ends where it falls to half. The edges give
 // the width profile, the contour and the mask; the centreline is the smoothed midpoints.
 // Rejected: bands whose contrast is not consistent along their length (a row of FUE dots), a
-// step between the two sides (a shadow edge), a contrast within the skin's own texture beside
-// it (aligned gaps in dense stubble), a width that swells and pinches (a row of dots), a flank off the scalp along most of the band (the
-// border with the background), hair exits inside at more than max_hair_fraction of the density
-// beside it (a lighter patch of skin, a part line), too short, too curved; a band found twice
-// (bright and dark pass, or along both edges of a wide band) is kept once.
+// step between the two sides (a shadow edge), a contrast within the skin's own texture beside it
+// (aligned gaps in dense stubble), a width that swells and pinches (a row of dots), a flank off
+// the scalp along most of the band (the border with the background), hair pieces inside at more
+// than max_hair_fraction of the density beside it (a lighter patch of skin, a part line), too
+// short, too curved; a band found twice (bright and dark pass, or along both edges of a wide
+// band) is kept once.
 #pragma once
 
 #include <vector>
@@ -39,7 +40,7 @@ struct FutOptions {
   double min_length_mm = 10.0;
   double profile_step_mm = 1.0;   ///< width profile sample spacing along the centreline
   double min_contrast_L = 1.5;    ///< band vs skin, L* units (median over stations)
-  double max_hair_fraction = 0.5; ///< density of hair pieces inside the band / beside it, at most
+  double max_hair_fraction = 0.9; ///< density of hair pieces inside the band / beside it, at most
   double min_texture_ratio = 3.0; ///< contrast / robust spread of the skin beside the band
   double max_width_roughness = 0.1; ///< median width change between stations, x width + 0.1 mm
   double max_gap_mm = 4.0;        ///< ridge pieces in line across a gap this short are one band
