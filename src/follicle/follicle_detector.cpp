@@ -21,6 +21,8 @@ void FollicleOptions::Check() const {
   if (!(noise_sigmas > 0.0)) throw Error("follicle.noise_sigmas must be > 0");
   if (!(min_contrast_L >= 0.0)) throw Error("follicle.min_contrast_L must be >= 0");
   if (!(density_radius_mm > 0.0)) throw Error("follicle.density_radius_mm must be > 0");
+  if (!(hairs_per_unit >= 1.0 && hairs_per_unit <= 4.0))
+    throw Error("follicle.hairs_per_unit must be in [1, 4]");
 }
 
 Follicles DetectFollicles(const FollicleOptions& o, const WorkingImage& image) {
@@ -57,6 +59,7 @@ Follicles DetectFollicles(const FollicleOptions& o, const WorkingImage& image) {
   keep[0] = 0;
 
   Follicles f;
+  f.hairs_per_unit = o.hairs_per_unit;
   f.darkness = resp;
   f.hair_mask = cv::Mat::zeros(flat.size(), CV_8U);
   std::vector<double> areas;
@@ -68,8 +71,8 @@ Follicles DetectFollicles(const FollicleOptions& o, const WorkingImage& image) {
   }
   std::vector<double> sorted = areas;
   std::sort(sorted.begin(), sorted.end());
-  // Single hairs dominate the components: their median area is the area of one hair. A
-  // component counts as several hairs only when clearly larger (round half up from 1.5 x).
+  // Single units dominate the components: their median area is the area of one unit. A
+  // component counts as several units only when clearly larger (round half up from 1.5 x).
   const double a1 = std::max(2.0, sorted[sorted.size() / 2]);
 
   // Darkest pixel per component.
@@ -88,25 +91,25 @@ Follicles DetectFollicles(const FollicleOptions& o, const WorkingImage& image) {
   for (int i = 1; i < n; ++i) {
     if (!keep[i]) continue;
     const double area = stats.at<int>(i, cv::CC_STAT_AREA);
-    const int hairs = std::max(1, static_cast<int>(std::lround(area / a1)));
-    if (hairs == 1) {
+    const int units = std::max(1, static_cast<int>(std::lround(area / a1)));
+    if (units == 1) {
       f.exits_px.emplace_back(darkest[i].x, darkest[i].y);
       continue;
     }
-    // Several hairs: spread along the component's principal axis.
+    // Several units: spread along the component's principal axis.
     const cv::Rect box(stats.at<int>(i, cv::CC_STAT_LEFT), stats.at<int>(i, cv::CC_STAT_TOP),
                        stats.at<int>(i, cv::CC_STAT_WIDTH), stats.at<int>(i, cv::CC_STAT_HEIGHT));
     const cv::Moments m = cv::moments(labels(box) == i, true);
     const double cx = box.x + m.m10 / m.m00, cy = box.y + m.m01 / m.m00;
     const double th = 0.5 * std::atan2(2 * m.mu11, m.mu20 - m.mu02);
     const double len = std::sqrt(std::max(1.0, 12.0 * std::max(m.mu20, m.mu02) / m.m00));
-    for (int k = 0; k < hairs; ++k) {
-      const double t = hairs > 1 ? (k / (hairs - 1.0) - 0.5) * len * 0.8 : 0.0;
+    for (int k = 0; k < units; ++k) {
+      const double t = (k / (units - 1.0) - 0.5) * len * 0.8;
       f.exits_px.emplace_back(cx + t * std::cos(th), cy + t * std::sin(th));
     }
   }
 
-  // Density map: exits per cm^2 within a disc.
+  // Density map: hairs per cm^2 within a disc.
   cv::Mat dots = cv::Mat::zeros(flat.size(), CV_32F);
   for (const auto& p : f.exits_px) {
     const int x = std::clamp(static_cast<int>(std::lround(p.x)), 0, dots.cols - 1);
@@ -122,7 +125,7 @@ Follicles DetectFollicles(const FollicleOptions& o, const WorkingImage& image) {
   cv::blur(m32, area, cv::Size(k, k));
   // count per px / (scalp px per px) -> per px of scalp -> per cm^2.
   const double px_per_cm2 = image.px_per_mm * image.px_per_mm * 100.0;
-  f.density_per_cm2 = cnt / cv::max(area, 1e-3f) * px_per_cm2;
+  f.density_per_cm2 = cnt / cv::max(area, 1e-3f) * (px_per_cm2 * o.hairs_per_unit);
   return f;
 }
 

@@ -257,17 +257,23 @@ AnalysisResult Analyze(const PipelineOptions& o, const cv::Mat& img, std::option
     r.scalp.ita_class = ItaClass(r.scalp.ita_deg);
   }
 
-  // Follicles inside the scalp.
-  int count = 0;
+  // Follicular units inside the scalp, and the hairs they hold.
+  int units = 0;
   for (const auto& p : fol.exits_px) {
     const int x = static_cast<int>(std::lround(p.x)), y = static_cast<int>(std::lround(p.y));
     if (x >= 0 && y >= 0 && x < w.scalp_mask.cols && y < w.scalp_mask.rows &&
         w.scalp_mask.at<uchar>(y, x))
-      ++count;
+      ++units;
   }
+  const int count = static_cast<int>(std::lround(units * fol.hairs_per_unit));
   r.follicles.count = count;
+  r.follicles.unit_count = units;
+  r.follicles.hairs_per_unit = units > 0 ? static_cast<double>(count) / units : 0.0;
   r.follicles.density_per_mpx = count / (r.scalp.area_px / 1e6);
-  if (mm && *r.scalp.area_mm2 > 0) r.follicles.density_per_cm2 = count / (*r.scalp.area_mm2 / 100.0);
+  if (mm && *r.scalp.area_mm2 > 0) {
+    r.follicles.density_per_cm2 = count / (*r.scalp.area_mm2 / 100.0);
+    r.follicles.unit_density_per_cm2 = units / (*r.scalp.area_mm2 / 100.0);
+  }
 
   // Summary.
   r.summary.fut_count = static_cast<int>(r.fut.size());

@@ -252,7 +252,10 @@ std::string ReportToJson(const Report& r, int indent) {
         {"ita_class", r.scalp.ita_class}}},
       {"follicles",
        {{"count", r.follicles.count}, {"density_per_cm2", Opt(r.follicles.density_per_cm2)},
-        {"density_per_mpx", Num(r.follicles.density_per_mpx)}}},
+        {"density_per_mpx", Num(r.follicles.density_per_mpx)},
+        {"unit_count", r.follicles.unit_count},
+        {"unit_density_per_cm2", Opt(r.follicles.unit_density_per_cm2)},
+        {"hairs_per_unit", Num(r.follicles.hairs_per_unit)}}},
       {"scars", scars},
       {"fue_clusters", clusters},
       {"summary",
@@ -311,6 +314,9 @@ Report ReportFromJson(const std::string& text) {
       r.follicles.count = f.value("count", 0);
       r.follicles.density_per_cm2 = GetOpt(f, "density_per_cm2");
       r.follicles.density_per_mpx = GetD(f, "density_per_mpx");
+      r.follicles.unit_count = f.value("unit_count", 0);
+      r.follicles.unit_density_per_cm2 = GetOpt(f, "unit_density_per_cm2");
+      r.follicles.hairs_per_unit = GetD(f, "hairs_per_unit");
     }
     if (j.contains("scars")) {
       for (const json& s : j["scars"]) {

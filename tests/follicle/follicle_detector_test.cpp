@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <opencv2/imgproc.hpp>
 
+#include "scarmap/core/status.hpp"
 #include "testing/images.hpp"
 
 namespace scarmap {
@@ -61,7 +62,26 @@ TEST(DetectFollicles, DensityMapMatchesTheCount) {
   const Follicles f = DetectFollicles({}, w);
   const double area_cm2 = 640.0 * 480.0 / (12.0 * 12.0) / 100.0;
   const double mean = cv::mean(f.density_per_cm2)[0];
-  EXPECT_NEAR(mean, f.exits_px.size() / area_cm2, 0.15 * f.exits_px.size() / area_cm2);
+  const double hairs = f.exits_px.size() * f.hairs_per_unit;
+  EXPECT_DOUBLE_EQ(f.hairs_per_unit, FollicleOptions{}.hairs_per_unit);
+  EXPECT_NEAR(mean, hairs / area_cm2, 0.15 * hairs / area_cm2);
+}
+
+// The exits are follicular units; hairs_per_unit scales the hair density, never the units.
+TEST(DetectFollicles, HairsPerUnitScalesHairsNotUnits) {
+  int drawn = 0;
+  const WorkingImage w = Stubble(600, {150, 170, 205}, {40, 40, 50}, &drawn);
+  FollicleOptions one, three;
+  one.hairs_per_unit = 1.0;
+  three.hairs_per_unit = 3.0;
+  const Follicles a = DetectFollicles(one, w), b = DetectFollicles(three, w);
+  ASSERT_EQ(a.exits_px.size(), b.exits_px.size());
+  EXPECT_DOUBLE_EQ(b.hairs_per_unit, 3.0);
+  EXPECT_NEAR(cv::mean(b.density_per_cm2)[0], 3.0 * cv::mean(a.density_per_cm2)[0],
+              1e-3 * cv::mean(b.density_per_cm2)[0]);
+  FollicleOptions bad;
+  bad.hairs_per_unit = 0.5;
+  EXPECT_THROW(bad.Check(), Error);
 }
 
 }  // namespace

@@ -4,11 +4,17 @@
 // disc slightly wider than the thickest hair (max_hair_width_mm) isolates dark structures
 // narrower than a hair; pixels whose response exceeds k robust noise sigmas (median absolute
 // deviation over the scalp, Donoho's estimator) and an absolute floor in L* units form the hair
-// mask (hysteresis at half the threshold). Each connected hair component is counted as
-// round(area / A1) hairs, where A1 is the median area of the image's own components
-// (single hairs dominate them): a unit of 2-3 hairs merged at its exit, or crossing strokes,
-// counts 2-3. Exits are placed at the component's darkest pixel (one) or spread along its
-// principal axis (several).
+// mask (hysteresis at half the threshold).
+//
+// Counting: the hairs of a follicular unit leave the skin through one opening, so at stubble
+// length a unit of 1-4 hairs is one dark dot or a small fan of strokes: the component is the
+// unit, not the hair. Each connected component counts as round(area / A1) units, where A1 is the
+// median area of the image's own components (single units dominate them): strokes of
+// neighbouring units that touch, or cross, count as several. Unit exits are placed at the
+// component's darkest pixel (one) or spread along its principal axis (several). The hair count
+// is units x hairs_per_unit: the hairs of one opening cannot be told apart on a photo of shaved
+// stubble, so the number per unit is the anatomical mean (about 2 on the occiput, DOMAIN.md)
+// unless the clinic sets its own.
 #pragma once
 
 #include <vector>
@@ -25,14 +31,17 @@ struct FollicleOptions {
   double noise_sigmas = 4.0;        ///< detection threshold in robust noise sigmas
   double min_contrast_L = 3.0;      ///< and at least this darker than the skin (L* units)
   double density_radius_mm = 4.0;   ///< disc over which the density map averages
+  double hairs_per_unit = 2.0;      ///< mean hairs per follicular unit (1-4 each, ~2 occiput)
   void Check() const;               ///< throws scarmap::Error naming a bad field
 };
 
 struct Follicles {
-  std::vector<cv::Point2d> exits_px;  ///< one per visible hair, working px
+  /// One per follicular unit: the opening its hairs share (working px). SMP dots replicate these.
+  std::vector<cv::Point2d> exits_px;
+  double hairs_per_unit = 2.0;        ///< hairs counted per exit (FollicleOptions)
   cv::Mat hair_mask;                  ///< CV_8U working, 255 = hair pixel (excluded from skin)
   cv::Mat darkness;                   ///< CV_32F working, black-hat response (L* units)
-  cv::Mat density_per_cm2;            ///< CV_32F working, local hair density (needs the scale)
+  cv::Mat density_per_cm2;            ///< CV_32F working, local hair (not unit) density
 };
 
 /// Detects hair exits inside image.scalp_mask (uses image.lab; an empty scalp mask = everywhere).

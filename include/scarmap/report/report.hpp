@@ -49,9 +49,12 @@ struct ScalpInfo {
 };
 
 struct FollicleInfo {
-  int count = 0;                             ///< visible hair exits inside the scalp
+  int count = 0;                             ///< visible hair exits inside the scalp, one per hair
   std::optional<double> density_per_cm2;     ///< count per cm^2 of scalp area
   double density_per_mpx = 0.0;              ///< count per million scalp pixels (always set)
+  int unit_count = 0;                        ///< follicular units (openings) inside the scalp
+  std::optional<double> unit_density_per_cm2;  ///< unit_count per cm^2 of scalp area
+  double hairs_per_unit = 0.0;               ///< count / unit_count as counted
 };
 
 /// A linear FUT (strip) scar.

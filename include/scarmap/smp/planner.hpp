@@ -59,7 +59,8 @@ struct SmpContext {
 };
 
 /// Plans SMP coverage. `labels` is CV_32S at working scale (0 = no scar, else a scar's label);
-/// `image.scalp_mask` bounds every area; hair exits come from `follicles`. Polygons are returned
+/// `image.scalp_mask` bounds every area; follicular-unit exits come from `follicles`
+/// (target densities are units per cm^2: one SMP dot per opening). Polygons are returned
 /// in original-image pixels. Without a known scale the plan is not made (planned = false, mm
 /// fields null) but visibility ranking and referral checks still run. Refers instead of planning
 /// (referral_reasons, impressions and sessions cleared) for an immature (red/pink) or shiny scar,
