@@ -23,6 +23,7 @@ void ScalpOptions::Check() const {
   if (!(min_scalp_area_mm2 >= 0.0)) throw Error("scalp.min_scalp_area_mm2 must be >= 0");
   if (!(min_background_mm > 0.0)) throw Error("scalp.min_background_mm must be > 0");
   if (!(chroma_tolerance > 0.0)) throw Error("scalp.chroma_tolerance must be > 0");
+  if (!(hair_cover_dl > 0.0)) throw Error("scalp.hair_cover_dl must be > 0");
 }
 
 ScalpRegion FindScalp(const ScalpOptions& o, const WorkingImage& image) {
@@ -67,6 +68,17 @@ ScalpRegion FindScalp(const ScalpOptions& o, const WorkingImage& image) {
     cv::Mat(bh > 3.0f).convertTo(h, CV_32F, 1.0 / 255.0);
     cv::GaussianBlur(h, hairy, cv::Size(0, 0), std::max(1.0, image.MmToPx(1.5)));
   }
+  // Hair too long to see skin through: in stubble, bare skin between the follicular units
+  // (about 1 mm apart) is within 1.5 mm of every pixel; under a mass of long hair the brightest
+  // pixel nearby is still hair, far darker than the skin.
+  cv::Mat covered;
+  {
+    cv::Mat fine, brightest;
+    cv::GaussianBlur(l_raw, fine, cv::Size(0, 0), std::max(0.5, image.MmToPx(0.1)));
+    const int k = std::max(3, static_cast<int>(std::lround(image.MmToPx(3.0))) | 1);
+    cv::dilate(fine, brightest, cv::getStructuringElement(cv::MORPH_RECT, {k, k}));
+    covered = brightest < static_cast<float>(Lr - o.hair_cover_dl);
+  }
   // Background with and without the hairless cue: where stubble is too faint to see (very
   // light hair), the cue would take the whole scalp away, and is then not used.
   cv::Mat background(size, CV_8U, cv::Scalar(0)), background_nohair(size, CV_8U, cv::Scalar(0));
@@ -81,6 +93,7 @@ ScalpRegion FindScalp(const ScalpOptions& o, const WorkingImage& image) {
     const float* Hy = hairy.ptr<float>(y);
     uchar* bg = background.ptr<uchar>(y);
     uchar* bn = background_nohair.ptr<uchar>(y);
+    const uchar* cov = covered.ptr<uchar>(y);
     for (int x = 0; x < size.width; ++x) {
       const float dl = L[x] - Lr;
       float dc = std::hypot(A[x] - ar, B[x] - br);
@@ -89,11 +102,11 @@ ScalpRegion FindScalp(const ScalpOptions& o, const WorkingImage& image) {
       if (dl > 5.0f && ref_c > 1e-3f) {
         const float t = (A[x] * ar + B[x] * br) / (ref_c * ref_c);
         const float perp = std::abs(A[x] * br - B[x] * ar) / ref_c;
-        if (t > 0.1f && t < 1.3f) dc = std::min(dc, perp);
+        if (t > 0.4f && t < 1.3f) dc = std::min(dc, perp);
       }
       const bool skin_like = dc < tc && dl > -35.0f && dl < 30.0f;
       const bool smooth_px = T[x] < smooth_tex;
-      bn[x] = (!skin_like || smooth_px) ? 255 : 0;
+      bn[x] = (!skin_like || smooth_px || cov[x]) ? 255 : 0;
       // Hairless skin (an ear, the neck) is background; not where glare washes the stubble out.
       bg[x] = (bn[x] || (Hy[x] < 0.015f && dl < 8.0f)) ? 255 : 0;
     }
