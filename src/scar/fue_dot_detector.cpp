@@ -18,6 +18,15 @@ struct Candidate {
   double radius_px;
 };
 
+float Chroma(const cv::Vec3f& lab) { return std::hypot(lab[1], lab[2]); }
+
+// Median of `v` (reordered); 0 when empty.
+float Median(std::vector<float>& v) {
+  if (v.empty()) return 0.0f;
+  std::nth_element(v.begin(), v.begin() + v.size() / 2, v.end());
+  return v[v.size() / 2];
+}
+
 }  // namespace
 
 void FueDotOptions::Check() const {
@@ -27,6 +36,8 @@ void FueDotOptions::Check() const {
   if (!(min_contrast_L > 0.0)) throw Error("fue.min_contrast_L must be > 0");
   if (!(min_roundness > 0.0 && min_roundness <= 1.0)) throw Error("fue.min_roundness must be (0,1]");
   if (!(min_solidity > 0.0 && min_solidity <= 1.0)) throw Error("fue.min_solidity must be (0,1]");
+  if (!(min_chroma_ratio >= 0.0 && min_chroma_ratio < 1.0))
+    throw Error("fue.min_chroma_ratio must be in [0, 1)");
 }
 
 FueDots DetectFueDots(const FueDotOptions& o, const WorkingImage& image, const Follicles& fol,
@@ -104,6 +115,7 @@ FueDots DetectFueDots(const FueDotOptions& o, const WorkingImage& image, const F
     // Skin level and spread: median and MAD in a ring 1.6-2.6 radii around the candidate, hair
     // excluded. The dot's own level: the median of its core (half a radius), not the noisy
     // brightest pixel, so the half-maximum edge is not pulled inwards by noise.
+    std::vector<float> ring_chroma;
     auto ring_stats = [&](float* skin, float* spread) {
       std::vector<float> ring;
       const double r_in = 1.6 * c.radius_px, r_out = 2.6 * c.radius_px + 1.0;
@@ -122,6 +134,7 @@ FueDots DetectFueDots(const FueDotOptions& o, const WorkingImage& image, const F
           }
           if (!hair_halo.empty() && hair_halo.at<uchar>(y, x)) continue;
           ring.push_back(smooth.at<float>(y, x));
+          ring_chroma.push_back(Chroma(image.lab.at<cv::Vec3f>(y, x)));
         }
       // At the edge of the scalp (ear, neck, background) the skin level is unknown.
       if (ring.size() < 8 || ring_off > 0.1 * ring_all) return false;
@@ -135,6 +148,7 @@ FueDots DetectFueDots(const FueDotOptions& o, const WorkingImage& image, const F
     float skin = 0, ring_sd = 0;
     if (!ring_stats(&skin, &ring_sd)) continue;
     float core;
+    std::vector<float> core_chroma;
     {
       std::vector<float> vals;
       const int R = std::max(1, static_cast<int>(std::lround(0.5 * c.radius_px)));
@@ -143,10 +157,12 @@ FueDots DetectFueDots(const FueDotOptions& o, const WorkingImage& image, const F
           if (dx * dx + dy * dy <= R * R) {
             const int x = std::clamp(c.p.x + dx, 0, size.width - 1), y = std::clamp(c.p.y + dy, 0, size.height - 1);
             vals.push_back(smooth.at<float>(y, x));
+            core_chroma.push_back(Chroma(image.lab.at<cv::Vec3f>(y, x)));
           }
-      std::nth_element(vals.begin(), vals.begin() + vals.size() / 2, vals.end());
-      core = vals[vals.size() / 2];
+      core = Median(vals);
     }
+    // White hair (grey stubble, a light fleck) is neutral grey; a scar keeps the skin's hue.
+    if (Median(core_chroma) < o.min_chroma_ratio * Median(ring_chroma)) continue;
     const double contrast = core - skin;
     if (contrast < 0.75 * o.min_contrast_L || contrast < o.noise_sigmas * contrast_noise) continue;
     const float half_level = skin + 0.5f * static_cast<float>(contrast);

@@ -96,6 +96,21 @@ TEST(DetectFueDots, RejectsGlareAndExcludedRegions) {
   EXPECT_NEAR(found.dots[0].center_px.x, 100.0, 2.0);
 }
 
+// White hair (a grey stub, a light fleck) is neutral grey: as light as a dot, but without the
+// skin's hue. Skin-hued dots of the same size and lightness are found (FindsDots... above).
+TEST(DetectFueDots, RejectsNeutralGreySpots) {
+  cv::Mat extra = cv::Mat::zeros(480, 640, CV_8UC3);
+  for (const Dot& d : Grid())
+    cv::circle(extra, d.c, static_cast<int>(d.d_mm / 2 * 12), cv::Scalar(200, 200, 200), cv::FILLED);
+  const WorkingImage w = Scene({}, 10.0, &extra);
+  const FueDots found = DetectFueDots({}, w, DetectFollicles({}, w), cv::Mat());
+  EXPECT_LE(found.dots.size(), 1u);
+  FueDotOptions off;
+  off.min_chroma_ratio = 0.0;
+  EXPECT_GE(DetectFueDots(off, w, DetectFollicles({}, w), cv::Mat()).dots.size(), Grid().size() / 2)
+      << "the spots must otherwise pass as dots, or this test shows nothing";
+}
+
 TEST(DetectFueDots, SplitsMergedDotsAndReportsTheCluster) {
   const WorkingImage w = Scene({{{200.0, 200.0}, 1.1}, {{212.0, 200.0}, 1.1}}, 12.0);
   const FueDots found = DetectFueDots({}, w, DetectFollicles({}, w), cv::Mat());

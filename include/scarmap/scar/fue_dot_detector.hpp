@@ -11,7 +11,8 @@
 // its edge), which gives a sub-pixel area and equivalent diameter. A candidate is kept when its
 // size, roundness and solidity fit an FUE scar and its mean contrast over the region stands
 // noise_sigmas clear of both the ring's texture and the image's residual texture (and of
-// min_contrast_L); specular glare (saturated), dandruff (tiny, very high contrast, irregular) and
+// min_contrast_L); specular glare (saturated), white hair (its core neutral grey: chroma under
+// min_chroma_ratio of the skin's), dandruff (tiny, very high contrast, irregular) and
 // regions in the exclude mask (FUT band) or at the frame edge are rejected. Merged dots
 // ("moth-eaten") are split at distance-transform peaks, each part judged as a dot of its own,
 // and reported as a cluster.
@@ -38,6 +39,7 @@ struct FueDotOptions {
   double min_confidence = 0.0;   ///< confidence 1 - exp(-(SNR - noise_sigmas) / 4), at least
   double hair_closing_mm = 0.35; ///< grey closing disc that removes missed hair (< the gaps)
   double hair_opening_mm = 0.35; ///< grey opening disc that removes white hair (< the dots)
+  double min_chroma_ratio = 0.5; ///< core chroma / skin chroma, at least (white hair is grey)
   void Check() const;            ///< throws scarmap::Error naming a bad field
 };
 
