@@ -474,6 +474,7 @@ void FutOptions::Check() const {
   if (!(detect_px_per_mm > 0.0)) throw Error("fut.detect_px_per_mm must be > 0");
   if (!(min_texture_ratio >= 0.0)) throw Error("fut.min_texture_ratio must be >= 0");
   if (!(max_width_roughness > 0.0)) throw Error("fut.max_width_roughness must be > 0");
+  if (!(min_contrast_length >= 0.0)) throw Error("fut.min_contrast_length must be >= 0");
 }
 
 FutBands SegmentFutBands(const FutOptions& o, const WorkingImage& image, const Follicles& fol) {
@@ -668,6 +669,9 @@ FutBands SegmentFutBands(const FutOptions& o, const WorkingImage& image, const F
         if (Median(dw) > o.max_width_roughness * med_width + image.MmToPx(0.1)) continue;
       }
       if (len < image.MmToPx(o.min_length_mm) || len < 5.0 * med_width) continue;
+      // Evidence grows with length: a short faint streak is what aligned gaps between stubble
+      // and rows of touching dots make; a strip scar is long, or clearly lighter, or both.
+      if (std::abs(contrast) * image.PxToMm(len) < o.min_contrast_length) continue;
       // Gently curved: the chord spans most of the path.
       if (cv::norm(centre.back() - centre.front()) < 0.6 * len) continue;
       auto smooth3 = [](std::vector<cv::Point2d>& v) {

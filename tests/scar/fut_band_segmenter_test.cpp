@@ -80,6 +80,22 @@ TEST(SegmentFutBands, HairySkinAndARowOfDotsAreNotBands) {
   EXPECT_TRUE(SegmentFutBands({}, dots, DetectFollicles({}, dots)).bands.empty());
 }
 
+// A faint band is a strip scar only when it runs long; a short one needs a clear contrast.
+TEST(SegmentFutBands, ShortFaintStreaksAreNotBandsLongOrClearOnesAre) {
+  const WorkingImage short_faint = Scene(2.0, 3.0, true, 330, 630);  // 25 mm at 3 L*
+  EXPECT_TRUE(SegmentFutBands({}, short_faint, DetectFollicles({}, short_faint)).bands.empty());
+  FutOptions no_rule;
+  no_rule.min_contrast_length = 0.0;
+  EXPECT_EQ(SegmentFutBands(no_rule, short_faint, DetectFollicles({}, short_faint)).bands.size(), 1u)
+      << "the streak must otherwise pass as a band, or this test shows nothing";
+  const WorkingImage long_faint = Scene(2.0, 3.0, true, 60, 900);  // 70 mm at 3 L*
+  EXPECT_EQ(SegmentFutBands({}, long_faint, DetectFollicles({}, long_faint)).bands.size(), 1u);
+  const WorkingImage short_clear = Scene(2.0, 10.0, true, 330, 630);  // 25 mm at 10 L*
+  EXPECT_EQ(SegmentFutBands({}, short_clear, DetectFollicles({}, short_clear)).bands.size(), 1u);
+  const WorkingImage faintest = Scene(2.0, 2.0, true);  // +2 L* across the 80 mm frame
+  EXPECT_EQ(SegmentFutBands({}, faintest, DetectFollicles({}, faintest)).bands.size(), 1u);
+}
+
 TEST(SegmentFutBands, LabelsCoverTheBand) {
   const WorkingImage w = Scene(4.0, 10.0, true, 120, 840);
   const FutBands b = SegmentFutBands({}, w, DetectFollicles({}, w));

@@ -21,7 +21,8 @@
 // (aligned gaps in dense stubble), a width that swells and pinches (a row of dots), a flank off
 // the scalp along most of the band (the border with the background), hair pieces inside at more
 // than max_hair_fraction of the density beside it (a lighter patch of skin, a part line), too
-// short, too curved; a band found twice (bright and dark pass, or along both edges of a wide
+// short, too faint for its length (min_contrast_length: short faint streaks are aligned gaps or
+// rows of touching dots), too curved; a band found twice (bright and dark pass, or along both edges of a wide
 // band) is kept once.
 #pragma once
 
@@ -40,6 +41,8 @@ struct FutOptions {
   double min_length_mm = 10.0;
   double profile_step_mm = 1.0;   ///< width profile sample spacing along the centreline
   double min_contrast_L = 1.5;    ///< band vs skin, L* units (median over stations)
+  /// |contrast| x length, L* x mm, at least: a 2 L* band must run 60 mm, a 6 L* band 20 mm.
+  double min_contrast_length = 120.0;
   double max_hair_fraction = 0.9; ///< density of hair pieces inside the band / beside it, at most
   double min_texture_ratio = 3.0; ///< contrast / robust spread of the skin beside the band
   double max_width_roughness = 0.1; ///< median width change between stations, x width + 0.1 mm
