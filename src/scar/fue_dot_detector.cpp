@@ -214,8 +214,14 @@ FueDots DetectFueDots(const FueDotOptions& o, const WorkingImage& image, const F
     cv::inRange(bgr_win, cv::Scalar(250, 250, 250), cv::Scalar(255, 255, 255), sat);
     const double area_px_int = std::max(1, cv::countNonZero(region));
     if (cv::countNonZero(sat & region) > 0.2 * area_px_int) continue;
-    if (!hair.empty() && cv::countNonZero(hair(win) & region) > o.max_hair_fraction * area_px_int)
-      continue;
+    // Hair lying across the dot: hair pixels below the dot's half-maximum level (a dot's own
+    // shading or a sharpening halo can make a dark-looking centre inside a light rim, which is
+    // still the dot).
+    if (!hair.empty()) {
+      cv::Mat dark_hair = hair(win) & region;
+      dark_hair &= flat(win) < half_level;
+      if (cv::countNonZero(dark_hair) > o.max_hair_fraction * area_px_int) continue;
+    }
 
     // Shape on the upsampled region.
     std::vector<std::vector<cv::Point>> contours;

@@ -111,6 +111,43 @@ TEST(DetectFueDots, RejectsNeutralGreySpots) {
       << "the spots must otherwise pass as dots, or this test shows nothing";
 }
 
+// A sunken or sharpened dot: a bright rim round a centre that is less bright, but still far
+// lighter than the (dark) skin. The centre is part of the dot, not hair lying across it.
+TEST(DetectFueDots, FindsDotsWithADarkerCentreOnDarkSkin) {
+  const double ppm = 9.0;
+  cv::Mat img(480, 640, CV_8UC3, cv::Scalar(40, 55, 85));
+  cv::RNG rng(5);
+  std::vector<cv::Point> dots;
+  for (int y = 60; y < 480; y += 90)
+    for (int x = 60; x < 640; x += 100) dots.emplace_back(x, y);
+  for (const cv::Point& c : dots) {
+    cv::circle(img, c, 5, cv::Scalar(105, 115, 150), cv::FILLED, cv::LINE_AA);  // rim, ~+25 L*
+    cv::circle(img, c, 3, cv::Scalar(75, 87, 120), cv::FILLED, cv::LINE_AA);    // centre, ~+13 L*
+  }
+  for (int i = 0; i < 2500; ++i) {
+    const cv::Point2d p(rng.uniform(0.0, 640.0), rng.uniform(0.0, 480.0));
+    bool inside = false;
+    for (const cv::Point& c : dots) inside = inside || cv::norm(p - cv::Point2d(c)) < 9;
+    if (inside) continue;
+    const double a = rng.uniform(0.0, CV_PI);
+    cv::line(img, p, p + 3.0 * cv::Point2d(std::cos(a), std::sin(a)), cv::Scalar(15, 15, 20), 1, cv::LINE_AA);
+  }
+  cv::Mat noise(img.size(), CV_8UC3);
+  rng.fill(noise, cv::RNG::NORMAL, 0, 2.0);
+  img += noise;
+  const WorkingImage w = testing::MakeWorking(img, ppm);
+  const FueDots found = DetectFueDots({}, w, DetectFollicles({}, w), cv::Mat());
+  int matched = 0;
+  for (const cv::Point& c : dots)
+    for (const FueDot& d : found.dots)
+      if (cv::norm(d.center_px - cv::Point2d(c)) < 4) {
+        ++matched;
+        break;
+      }
+  EXPECT_GE(matched, static_cast<int>(0.9 * dots.size()));
+  EXPECT_LE(found.dots.size(), dots.size() + 1);
+}
+
 TEST(DetectFueDots, SplitsMergedDotsAndReportsTheCluster) {
   const WorkingImage w = Scene({{{200.0, 200.0}, 1.1}, {{212.0, 200.0}, 1.1}}, 12.0);
   const FueDots found = DetectFueDots({}, w, DetectFollicles({}, w), cv::Mat());
