@@ -115,6 +115,11 @@ AnalysisResult Analyze(const PipelineOptions& o, const cv::Mat& img, std::option
   WorkingImage w = MakeWorkingImage(o.working, img, orig_ppm);
   r.processing.working_px_per_mm = w.px_per_mm;
   r.processing.working_scale = w.scale;
+  if (w.capped)
+    r.warnings.push_back("the photo covers a wide field at a low resolution: it was analysed at " +
+                         Fmt("%.1f", w.px_per_mm) + " px/mm instead of " +
+                         Fmt("%.0f", o.working.target_px_per_mm) +
+                         " (working-image size cap), so the smallest FUE dots may be missed");
   if (!w.scale_known)
     r.warnings.push_back("no physical scale (no marker, no --px-per-mm, no meaningful DPI): mm "
                          "fields are null; detection assumed " +
