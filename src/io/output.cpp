@@ -1,6 +1,7 @@
 #include "scarmap/io/output.hpp"
 
 #include <fcntl.h>
+#include <sys/file.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -46,6 +47,39 @@ void WriteFileAtomic(const fs::path& path, std::string_view bytes) {
   }
 }
 
+bool IsAtomicTemporaryName(std::string_view name) { return name.substr(0, 5) == ".tmp."; }
+
+int RemoveStaleTemporaries(const fs::path& folder) {
+  int removed = 0;
+  std::error_code ec;
+  for (fs::directory_iterator it(folder, ec), end; !ec && it != end; it.increment(ec)) {
+    if (!IsAtomicTemporaryName(it->path().filename().string())) continue;
+    std::error_code fec;
+    const fs::file_status st = it->symlink_status(fec);
+    if (!fec && (fs::is_regular_file(st) || fs::is_symlink(st)) && fs::remove(it->path(), fec))
+      ++removed;
+  }
+  return removed;
+}
+
+FolderLock::FolderLock(const fs::path& folder) {
+  fd_ = ::open(folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd_ < 0) throw Error("cannot open folder " + folder.string() + ": " + std::strerror(errno));
+  if (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
+    const int err = errno;
+    ::close(fd_);
+    fd_ = -1;
+    if (err == EWOULDBLOCK)
+      throw Error("another scarmap run is writing into " + folder.string() +
+                  "; wait for it to finish or choose another output folder");
+    throw Error("cannot lock " + folder.string() + ": " + std::strerror(err));
+  }
+}
+
+FolderLock::~FolderLock() {
+  if (fd_ >= 0) ::close(fd_);  // closing releases the lock
+}
+
 void WriteImageAtomic(const fs::path& path, const cv::Mat& image, const std::vector<int>& params) {
   std::vector<uchar> buf;
   std::string ext = path.extension().string();
@@ -84,7 +118,7 @@ OutputFolder::OutputFolder(const fs::path& root) {
   if (ec) throw Error("cannot resolve output folder " + root.string() + ": " + ec.message());
 }
 
-std::map<fs::path, std::string> OutputFolder::AssignStems(const std::vector<fs::path>& inputs) const {
+std::map<fs::path, std::string> OutputFolder::AssignStems(const std::vector<fs::path>& inputs) {
   std::vector<fs::path> sorted = inputs;
   std::sort(sorted.begin(), sorted.end());
   sorted.erase(std::unique(sorted.begin(), sorted.end()), sorted.end());

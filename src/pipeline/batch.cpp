@@ -10,6 +10,7 @@
 #include <opencv2/imgcodecs.hpp>
 
 #include "scarmap/io/output.hpp"
+#include "scarmap/pipeline/run_folder.hpp"
 #include "scarmap/report/csv.hpp"
 #include "scarmap/report/report_json.hpp"
 
@@ -41,6 +42,7 @@ void BatchOptions::Check() const {
   pipeline.Check();
   overlay.Check();
   if (jobs < 1 || jobs > 256) throw Error("jobs must be 1..256");
+  if (resume && force) throw Error("resume and force exclude each other");
   if (out_dir.empty()) throw Error("an output folder is required");
 }
 
@@ -71,9 +73,11 @@ std::vector<fs::path> ExpandInputs(const std::vector<fs::path>& inputs, bool rec
 BatchResult RunBatch(const BatchOptions& options, const std::vector<fs::path>& inputs,
                      const ProgressCallback& progress) {
   options.Check();
-  const OutputFolder folder(options.out_dir);
   const std::vector<fs::path> files = ExpandInputs(inputs, options.recursive);
-  const auto stems = folder.AssignStems(files);
+  if (files.empty()) return {};  // nothing to do: the output folder is not even created
+  RunFolder run(options, files);
+  const OutputFolder& folder = run.folder();
+  const auto& stems = run.stems();
 
   BatchResult result;
   result.items.resize(files.size());
@@ -85,6 +89,7 @@ BatchResult RunBatch(const BatchOptions& options, const std::vector<fs::path>& i
 
   auto worker = [&] {
     for (size_t i = next++; i < files.size(); i = next++) {
+      if (options.stop && options.stop->load()) break;
       BatchItem item;
       item.input = files[i];
       item.stem = stems.at(files[i]);
@@ -139,10 +144,18 @@ BatchResult RunBatch(const BatchOptions& options, const std::vector<fs::path>& i
   worker();
   for (auto& t : pool) t.join();
 
+  result.total = static_cast<int>(files.size());
+  if (options.stop && options.stop->load() && prog.done < prog.total) {
+    // Interrupted: keep the finished items; the tables would describe a partial batch.
+    result.interrupted = true;
+    std::erase_if(result.items, [](const BatchItem& it) { return it.input.empty(); });
+  }
   for (const auto& it : result.items)
     if (it.status != StatusCode::kOk) result.failed++;
+  if (result.interrupted) return result;
   WriteFileAtomic(folder.root() / "summary.csv", SummaryCsv(reports));
   WriteFileAtomic(folder.root() / "scars.csv", ScarsCsv(reports));
+  run.MarkComplete();
   return result;
 }
 

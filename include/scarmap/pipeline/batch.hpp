@@ -2,6 +2,7 @@
 // optional masks and overlays, and summary.csv / scars.csv. Never stops at a bad file.
 #pragma once
 
+#include <atomic>
 #include <filesystem>
 #include <functional>
 #include <string>
@@ -21,6 +22,10 @@ struct BatchOptions {
   bool masks = false;      ///< write <stem>.mask.png
   bool overlays = false;   ///< write <stem>.overlay.jpg
   bool resume = false;     ///< skip images whose complete report is already in out_dir
+  bool force = false;      ///< replace an earlier, different run in out_dir (run_folder.hpp)
+  /// Checked before each image starts: once true, no new image starts, the images in progress
+  /// finish and are written, and RunBatch returns with `interrupted` set (no summary tables).
+  const std::atomic<bool>* stop = nullptr;
   void Check() const;
 };
 
@@ -43,8 +48,10 @@ struct BatchItem {
 };
 
 struct BatchResult {
-  std::vector<BatchItem> items;  ///< in input order (sorted)
+  std::vector<BatchItem> items;  ///< in input order (sorted); only the finished ones
   int failed = 0;                ///< items whose status is not ok
+  int total = 0;                 ///< images in the batch (finished or not)
+  bool interrupted = false;      ///< stopped by BatchOptions::stop before every image was done
 };
 
 /// Image files named by `inputs`: files as given; folders expanded to the image files inside
@@ -53,7 +60,8 @@ struct BatchResult {
 std::vector<std::filesystem::path> ExpandInputs(const std::vector<std::filesystem::path>& inputs,
                                                 bool recursive);
 
-/// Runs the batch. Throws scarmap::Error only when the output folder itself is unusable.
+/// Runs the batch. Throws scarmap::Error only when the output folder itself is unusable or
+/// refused by the rules of pipeline/run_folder.hpp (then before anything is written).
 BatchResult RunBatch(const BatchOptions& options, const std::vector<std::filesystem::path>& inputs,
                      const ProgressCallback& progress = {});
 
