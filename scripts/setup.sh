@@ -10,6 +10,7 @@ PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev
   libheif-dev
   python3 python3-jsonschema
+  clang-14 libclang-rt-14-dev
 )
 
 missing=()
