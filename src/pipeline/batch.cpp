@@ -67,6 +67,12 @@ std::vector<fs::path> ExpandInputs(const std::vector<fs::path>& inputs, bool rec
   }
   std::sort(out.begin(), out.end());
   out.erase(std::unique(out.begin(), out.end()), out.end());
+  // One photo named twice ("in" and "in/sub/../a.jpg"): one report, under the first spelling.
+  std::set<fs::path> seen;
+  std::erase_if(out, [&](const fs::path& p) {
+    std::error_code ec;
+    return !seen.insert(fs::absolute(p, ec).lexically_normal()).second;
+  });
   return out;
 }
 
@@ -100,7 +106,7 @@ BatchResult RunBatch(const BatchOptions& options, const std::vector<fs::path>& i
         if (options.resume && fs::exists(json_path)) {
           try {
             report = ReadReportFile(json_path);  // complete: atomic writes never leave partials
-            done = report.image.path == files[i].string();
+            done = report.image.path == AsReportText(files[i].string());
           } catch (const Error&) {
             done = false;
           }

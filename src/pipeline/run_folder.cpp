@@ -171,7 +171,7 @@ RunFolder::RunFolder(const BatchOptions& options, const std::vector<fs::path>& f
         } catch (const Error&) {
           continue;  // damaged: analysed again
         }
-        if (other != input.string())
+        if (other != AsReportText(input.string()))
           throw Error(json.string() + " is the report of " + other + ", not of " + input.string() +
                       "; --resume would overwrite it: use --force to replace "
                       "the earlier run, or another output folder");

@@ -18,7 +18,8 @@ std::string RunManifestToJson(const RunManifest& m) {
   nlohmann::ordered_json inputs = nlohmann::ordered_json::array();
   for (const auto& [path, stem] : m.stems) inputs.push_back({{"path", path}, {"stem", stem}});
   j["inputs"] = std::move(inputs);
-  return j.dump(2) + "\n";
+  // Input paths that are not valid UTF-8 are stored with U+FFFD (stems always are valid).
+  return j.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
 }
 
 RunManifest RunManifestFromJson(const std::string& text) {

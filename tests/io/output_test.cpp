@@ -78,6 +78,9 @@ TEST(SanitizeStem, NeverEscapesTheFolder) {
   EXPECT_EQ(SanitizeStem("patient 12 \xc3\xa9t\xc3\xa9"), "patient 12 \xc3\xa9t\xc3\xa9");
   EXPECT_LE(SanitizeStem(std::string(500, 'x')).size(), 120u);
   EXPECT_EQ(SanitizeStem(""), "image");
+  EXPECT_EQ(SanitizeStem("caf\xe9 \xc3\xa9\xc3"), "caf_ \xc3\xa9_");  // Latin-1 and a cut sequence
+  EXPECT_EQ(SanitizeStem("\xed\xa0\x80x"), "___x");                   // a UTF-16 surrogate
+  EXPECT_EQ(SanitizeStem("\xf0\x9f\x98\x80"), "\xf0\x9f\x98\x80");    // an emoji stays
 }
 
 TEST(OutputFolder, AssignsStableUniqueStems) {

@@ -66,8 +66,8 @@ class OutputFolder {
   std::filesystem::path root_;
 };
 
-/// Reduces a file stem to a safe name: no separators, no leading dots, control characters
-/// replaced, at most 120 bytes, never empty.
+/// Reduces a file stem to a safe name: no separators, no leading dots, control characters and
+/// bytes that are not valid UTF-8 replaced by '_', at most 120 bytes, never empty.
 std::string SanitizeStem(std::string_view stem);
 
 }  // namespace scarmap

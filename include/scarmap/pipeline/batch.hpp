@@ -56,7 +56,8 @@ struct BatchResult {
 
 /// Image files named by `inputs`: files as given; folders expanded to the image files inside
 /// (by extension, case-insensitive), recursively when asked, symlink loops not followed. Sorted,
-/// duplicates removed. Paths that do not exist are kept (they get an "unreadable" report).
+/// duplicates removed (also one path spelled twice, e.g. with "..": the first spelling stays).
+/// Paths that do not exist are kept (they get an "unreadable" report).
 std::vector<std::filesystem::path> ExpandInputs(const std::vector<std::filesystem::path>& inputs,
                                                 bool recursive);
 
