@@ -13,7 +13,6 @@ void WorkingScaleOptions::Check() const {
   if (!(target_px_per_mm > 0.0)) throw Error("working.target_px_per_mm must be > 0");
   if (!(assumed_px_per_mm > 0.0)) throw Error("working.assumed_px_per_mm must be > 0");
   if (!(max_working_megapixels > 0.0)) throw Error("working.max_working_megapixels must be > 0");
-  if (!(max_scaled_megapixels > 0.0)) throw Error("working.max_scaled_megapixels must be > 0");
 }
 
 WorkingImage MakeWorkingImage(const WorkingScaleOptions& options, const cv::Mat& upright_bgr,
@@ -25,7 +24,7 @@ WorkingImage MakeWorkingImage(const WorkingScaleOptions& options, const cv::Mat&
   const double pixels = static_cast<double>(upright_bgr.total());
   if (w.scale_known) {
     w.scale = std::min(1.0, options.target_px_per_mm / original_px_per_mm);
-    const double cap = std::sqrt(options.max_scaled_megapixels * 1e6 / pixels);
+    const double cap = std::sqrt(options.max_working_megapixels * 1e6 / pixels);
     if (cap < w.scale) {
       w.scale = cap;
       w.capped = true;

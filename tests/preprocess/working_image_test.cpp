@@ -22,7 +22,7 @@ TEST(MakeWorkingImage, KnownScaleGoesToTheTargetAndNeverUp) {
 
 TEST(MakeWorkingImage, PixelCapBoundsAWideFieldAtLowResolution) {
   WorkingScaleOptions o;
-  o.max_scaled_megapixels = 1.0;
+  o.max_working_megapixels = 1.0;
   // 3000 x 2000 at 10 px/mm: the target keeps every pixel (6 MP); the cap allows 1 MP.
   const WorkingImage w = MakeWorkingImage(o, Grey(3000, 2000), 10.0);
   EXPECT_TRUE(w.capped);
@@ -43,7 +43,7 @@ TEST(MakeWorkingImage, UnknownScaleIsCappedByPixelCount) {
 TEST(MakeWorkingImage, RejectsEmptyAndBadOptions) {
   EXPECT_THROW(MakeWorkingImage({}, cv::Mat(), 12.0), Error);
   WorkingScaleOptions o;
-  o.max_scaled_megapixels = 0.0;
+  o.max_working_megapixels = 0.0;
   EXPECT_THROW(o.Check(), Error);
 }
 

@@ -12,10 +12,10 @@ namespace scarmap {
 struct WorkingScaleOptions {
   double target_px_per_mm = 12.0;        ///< working resolution when the scale is known
   double assumed_px_per_mm = 12.0;       ///< assumed working px/mm when no scale is known
-  double max_working_megapixels = 4.0;   ///< cap without a scale (resolution-based default)
-  /// Cap with a known scale: 8 MP at 12 px/mm is a 236 x 177 mm field, more than a scalp photo
-  /// needs; only wider fields are reduced below target_px_per_mm. Bounds per-image memory.
-  double max_scaled_megapixels = 8.0;
+  /// Cap on the working image, with or without a known scale: it bounds per-image memory (the
+  /// stages hold about 80 bytes per working pixel at their peak). 4 MP at 12 px/mm is a
+  /// 192 x 144 mm field; only wider fields are analysed below target_px_per_mm.
+  double max_working_megapixels = 4.0;
   void Check() const;                    ///< throws scarmap::Error naming a bad field
 };
 
@@ -40,9 +40,8 @@ struct WorkingImage {
 };
 
 /// Resizes `upright_bgr` (CV_8UC3, original pixels) to the working scale: target_px_per_mm when
-/// the scale is known (never upsampled), within max_scaled_megapixels (known scale) or
-/// max_working_megapixels (unknown). `original_px_per_mm` <= 0 means unknown. Throws
-/// scarmap::Error on an empty image.
+/// the scale is known (never upsampled), at most max_working_megapixels in any case.
+/// `original_px_per_mm` <= 0 means unknown. Throws scarmap::Error on an empty image.
 WorkingImage MakeWorkingImage(const WorkingScaleOptions& options, const cv::Mat& upright_bgr,
                               double original_px_per_mm);
 
