@@ -104,8 +104,10 @@ void ExcludeMarker(const MarkerDetection& d, const WorkingImage& w, cv::Mat& sca
   cv::fillConvexPoly(scalp_mask, card, cv::Scalar(0));
 }
 
-AnalysisResult Analyze(const PipelineOptions& o, const cv::Mat& img, std::optional<double> dpi,
-                       Report r) {
+// `img` is taken by value so that, when the caller hands over the only reference (a photo loaded
+// from a file), the decoded photo is freed once the working image exists: the detectors need only
+// the working image, and a 48 MP photo is 144 MB.
+AnalysisResult Analyze(const PipelineOptions& o, cv::Mat img, std::optional<double> dpi, Report r) {
   AnalysisResult res;
   r.image.width = img.cols;
   r.image.height = img.rows;
@@ -113,8 +115,15 @@ AnalysisResult Analyze(const PipelineOptions& o, const cv::Mat& img, std::option
 
   const double orig_ppm = r.calibration.px_per_mm.value_or(0.0);
   WorkingImage w = MakeWorkingImage(o.working, img, orig_ppm);
+  const cv::Size size = img.size();
+  if (!o.keep_image) img.release();
   r.processing.working_px_per_mm = w.px_per_mm;
   r.processing.working_scale = w.scale;
+  if (w.capped)
+    r.warnings.push_back("the photo covers a wide field at a low resolution: it was analysed at " +
+                         Fmt("%.1f", w.px_per_mm) + " px/mm instead of " +
+                         Fmt("%.0f", o.working.target_px_per_mm) +
+                         " (working-image size cap), so the smallest FUE dots may be missed");
   if (!w.scale_known)
     r.warnings.push_back("no physical scale (no marker, no --px-per-mm, no meaningful DPI): mm "
                          "fields are null; detection assumed " +
@@ -129,7 +138,7 @@ AnalysisResult Analyze(const PipelineOptions& o, const cv::Mat& img, std::option
       (w.scale_known && scalp_px / px2_per_mm2 < o.scalp.min_scalp_area_mm2)) {
     r.status = {StatusCode::kNoScalp, "no scalp skin found in the photo"};
     res.report = std::move(r);
-    if (o.want_mask) res.mask = cv::Mat::zeros(img.size(), CV_8U);
+    if (o.want_mask) res.mask = cv::Mat::zeros(size, CV_8U);
     if (o.keep_image) res.upright = img;
     return res;
   }
@@ -150,8 +159,8 @@ AnalysisResult Analyze(const PipelineOptions& o, const cv::Mat& img, std::option
   std::vector<cv::Rect> boxes;  // per scar id - 1
   int next_id = 1;
   double total_len_px = 0.0;
-  const cv::Point2d centre(img.cols / 2.0, img.rows / 2.0);
-  const double half_diag = 0.5 * std::hypot(img.cols, img.rows);
+  const cv::Point2d centre(size.width / 2.0, size.height / 2.0);
+  const double half_diag = 0.5 * std::hypot(size.width, size.height);
   bool far = false;
 
   for (size_t i = 0; i < fut.bands.size(); ++i) {
@@ -296,7 +305,7 @@ AnalysisResult Analyze(const PipelineOptions& o, const cv::Mat& img, std::option
     work_mask.setTo(1, fut_mask);
     work_mask.setTo(2, fue_mask);
     if (w.scale < 1.0)
-      cv::resize(work_mask, res.mask, img.size(), 0, 0, cv::INTER_NEAREST);
+      cv::resize(work_mask, res.mask, size, 0, 0, cv::INTER_NEAREST);
     else
       res.mask = work_mask;
   }
@@ -323,21 +332,32 @@ void PipelineOptions::Check() const {
   if (!(min_meaningful_dpi > 0.0)) throw Error("min_meaningful_dpi must be > 0");
 }
 
-AnalysisResult AnalyzeImage(const PipelineOptions& options, const cv::Mat& upright_bgr,
-                            const std::string& name, std::optional<double> dpi) {
+namespace {
+
+// AnalyzeImage on a decoded photo it may own (then freed early, see Analyze).
+AnalysisResult AnalyzeDecoded(const PipelineOptions& options, cv::Mat upright_bgr,
+                              const std::string& name, std::optional<double> dpi) {
   Report base = BaseReport(name);
+  const cv::Size size = upright_bgr.size();
   try {
     if (upright_bgr.empty() || upright_bgr.type() != CV_8UC3)
       throw Error("AnalyzeImage: expected a non-empty CV_8UC3 image");
-    return Analyze(options, upright_bgr, dpi, std::move(base));
+    return Analyze(options, std::move(upright_bgr), dpi, std::move(base));
   } catch (const std::exception& e) {
     AnalysisResult res;
     res.report = BaseReport(name);
-    res.report.image.width = upright_bgr.cols;
-    res.report.image.height = upright_bgr.rows;
+    res.report.image.width = size.width;
+    res.report.image.height = size.height;
     res.report.status = {StatusCode::kInternalError, e.what()};
     return res;
   }
+}
+
+}  // namespace
+
+AnalysisResult AnalyzeImage(const PipelineOptions& options, const cv::Mat& upright_bgr,
+                            const std::string& name, std::optional<double> dpi) {
+  return AnalyzeDecoded(options, upright_bgr, name, dpi);
 }
 
 AnalysisResult AnalyzeImage(const PipelineOptions& options, const std::filesystem::path& path) {
@@ -356,7 +376,7 @@ AnalysisResult AnalyzeImage(const PipelineOptions& options, const std::filesyste
     res.report.image.format = img.header.format;
     return res;
   }
-  AnalysisResult res = AnalyzeImage(options, img.bgr, name, img.header.dpi);
+  AnalysisResult res = AnalyzeDecoded(options, std::move(img.bgr), name, img.header.dpi);
   res.report.image.sha256 = img.sha256;
   res.report.image.format = img.header.format;
   return res;

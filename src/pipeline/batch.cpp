@@ -11,6 +11,7 @@
 
 #include "scarmap/io/output.hpp"
 #include "scarmap/render/batch_index.hpp"
+#include "scarmap/pipeline/run_folder.hpp"
 #include "scarmap/report/csv.hpp"
 #include "scarmap/report/report_json.hpp"
 
@@ -60,6 +61,7 @@ void BatchOptions::Check() const {
   overlay.Check();
   page.Check();
   if (jobs < 1 || jobs > 256) throw Error("jobs must be 1..256");
+  if (resume && force) throw Error("resume and force exclude each other");
   if (out_dir.empty()) throw Error("an output folder is required");
 }
 
@@ -84,15 +86,23 @@ std::vector<fs::path> ExpandInputs(const std::vector<fs::path>& inputs, bool rec
   }
   std::sort(out.begin(), out.end());
   out.erase(std::unique(out.begin(), out.end()), out.end());
+  // One photo named twice ("in" and "in/sub/../a.jpg"): one report, under the first spelling.
+  std::set<fs::path> seen;
+  std::erase_if(out, [&](const fs::path& p) {
+    std::error_code ec;
+    return !seen.insert(fs::absolute(p, ec).lexically_normal()).second;
+  });
   return out;
 }
 
 BatchResult RunBatch(const BatchOptions& options, const std::vector<fs::path>& inputs,
                      const ProgressCallback& progress) {
   options.Check();
-  const OutputFolder folder(options.out_dir);
   const std::vector<fs::path> files = ExpandInputs(inputs, options.recursive);
-  const auto stems = folder.AssignStems(files);
+  if (files.empty()) return {};  // nothing to do: the output folder is not even created
+  RunFolder run(options, files);
+  const OutputFolder& folder = run.folder();
+  const auto& stems = run.stems();
 
   BatchResult result;
   result.items.resize(files.size());
@@ -105,6 +115,7 @@ BatchResult RunBatch(const BatchOptions& options, const std::vector<fs::path>& i
 
   auto worker = [&] {
     for (size_t i = next++; i < files.size(); i = next++) {
+      if (options.stop && options.stop->load()) break;
       BatchItem item;
       item.input = files[i];
       item.stem = stems.at(files[i]);
@@ -115,7 +126,7 @@ BatchResult RunBatch(const BatchOptions& options, const std::vector<fs::path>& i
         if (options.resume && fs::exists(json_path)) {
           try {
             report = ReadReportFile(json_path);  // complete: atomic writes never leave partials
-            done = report.image.path == files[i].string();
+            done = report.image.path == AsReportText(files[i].string());
           } catch (const Error&) {
             done = false;
           }
@@ -178,8 +189,15 @@ BatchResult RunBatch(const BatchOptions& options, const std::vector<fs::path>& i
   worker();
   for (auto& t : pool) t.join();
 
+  result.total = static_cast<int>(files.size());
+  if (options.stop && options.stop->load() && prog.done < prog.total) {
+    // Interrupted: keep the finished items; the tables would describe a partial batch.
+    result.interrupted = true;
+    std::erase_if(result.items, [](const BatchItem& it) { return it.input.empty(); });
+  }
   for (const auto& it : result.items)
     if (it.status != StatusCode::kOk) result.failed++;
+  if (result.interrupted) return result;
   WriteFileAtomic(folder.root() / "summary.csv", SummaryCsv(reports));
   WriteFileAtomic(folder.root() / "scars.csv", ScarsCsv(reports));
   std::vector<BatchPageItem> page(files.size());
@@ -194,6 +212,7 @@ BatchResult RunBatch(const BatchOptions& options, const std::vector<fs::path>& i
     if (written[i].thumbnail) p.thumbnail_file = stem + ".thumb.jpg";
   }
   WriteFileAtomic(folder.root() / "index.html", BatchIndexHtml(options.page, page));
+  run.MarkComplete();
   return result;
 }
 

@@ -35,13 +35,17 @@ ScalpRegion FindScalp(const ScalpOptions& o, const WorkingImage& image) {
   cv::GaussianBlur(image.lab, smooth, cv::Size(0, 0), s1);
   cv::Mat ch[3];
   cv::split(smooth, ch);
+  smooth.release();  // temporaries are freed as soon as they are used: this stage sets the
+                     // per-image peak memory (about 60 bytes per working pixel)
   cv::Mat l_raw;
   cv::extractChannel(image.lab, l_raw, 0);
-  cv::Mat m1, m2;
-  cv::GaussianBlur(l_raw, m1, cv::Size(0, 0), s1);
-  cv::GaussianBlur(l_raw.mul(l_raw), m2, cv::Size(0, 0), s1);
   cv::Mat tex;
-  cv::sqrt(cv::max(m2 - m1.mul(m1), 0.0f), tex);
+  {
+    cv::Mat m1, m2;
+    cv::GaussianBlur(l_raw, m1, cv::Size(0, 0), s1);
+    cv::GaussianBlur(l_raw.mul(l_raw), m2, cv::Size(0, 0), s1);
+    cv::sqrt(cv::max(m2 - m1.mul(m1), 0.0f), tex);
+  }
 
   // Reference from the central half of the frame.
   const cv::Rect centre(size.width / 4, size.height / 4, std::max(1, size.width / 2), std::max(1, size.height / 2));
@@ -67,6 +71,7 @@ ScalpRegion FindScalp(const ScalpOptions& o, const WorkingImage& image) {
     cv::Mat(bh > 3.0f).convertTo(h, CV_32F, 1.0 / 255.0);
     cv::GaussianBlur(h, hairy, cv::Size(0, 0), std::max(1.0, image.MmToPx(1.5)));
   }
+  l_raw.release();
   // Background with and without the hairless cue: where stubble is too faint to see (very
   // light hair), the cue would take the whole scalp away, and is then not used.
   cv::Mat background(size, CV_8U, cv::Scalar(0)), background_nohair(size, CV_8U, cv::Scalar(0));
@@ -89,6 +94,9 @@ ScalpRegion FindScalp(const ScalpOptions& o, const WorkingImage& image) {
       bg[x] = (bn[x] || Hy[x] < 0.015f) ? 255 : 0;
     }
   }
+  for (cv::Mat& c : ch) c.release();
+  tex.release();
+  hairy.release();
   // Only large regions are background: scars, dots and bands are narrower than this disc.
   const int d = std::max(3, static_cast<int>(image.MmToPx(o.min_background_mm)) | 1);
   const cv::Mat disc = cv::getStructuringElement(cv::MORPH_ELLIPSE, {d, d});

@@ -24,6 +24,11 @@ WorkingImage MakeWorkingImage(const WorkingScaleOptions& options, const cv::Mat&
   const double pixels = static_cast<double>(upright_bgr.total());
   if (w.scale_known) {
     w.scale = std::min(1.0, options.target_px_per_mm / original_px_per_mm);
+    const double cap = std::sqrt(options.max_working_megapixels * 1e6 / pixels);
+    if (cap < w.scale) {
+      w.scale = cap;
+      w.capped = true;
+    }
     w.px_per_mm = original_px_per_mm * w.scale;
   } else {
     // No physical scale: cap the working size by pixel count and assume a typical close-up

@@ -273,6 +273,11 @@ std::string ReportToJson(const Report& r, int indent) {
   return j.dump(indent, ' ', false, json::error_handler_t::replace) + "\n";
 }
 
+std::string AsReportText(const std::string& text) {
+  return json::parse(json(text).dump(-1, ' ', false, json::error_handler_t::replace))
+      .get<std::string>();
+}
+
 Report ReportFromJson(const std::string& text) {
   try {
     const json j = json::parse(text);

@@ -1,5 +1,6 @@
 #include "scarmap/io/image_loader.hpp"
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -150,6 +151,68 @@ TEST(LoadImage, DecompressionBombIsRefusedBeforeDecoding) {
   small.max_megapixels = 0.001;  // 1000 px
   EXPECT_EQ(LoadImageFromBytes(small, Encode(Asym(), ".jpg"), "t").status.code,
             StatusCode::kTooLarge);
+}
+
+TEST(LoadImage, TinyAndThinImagesAreTooSmall) {
+  struct Case {
+    cv::Size size;
+    StatusCode code;
+    std::string says;
+  } cases[] = {{{1, 1}, StatusCode::kTooSmall, "shorter than 16 px"},
+               {{100000, 2}, StatusCode::kTooSmall, "shorter than 16 px"},
+               {{2, 100000}, StatusCode::kTooSmall, "shorter than 16 px"},
+               {{2100, 100}, StatusCode::kTooSmall, "too thin"},
+               {{16, 16}, StatusCode::kOk, ""},
+               {{2000, 100}, StatusCode::kOk, ""}};
+  for (const Case& c : cases) {
+    const cv::Mat img(c.size, CV_8UC3, cv::Scalar(120, 140, 170));
+    const LoadedImage got = LoadImageFromBytes({}, Encode(img, ".png"), "t.png");
+    EXPECT_EQ(got.status.code, c.code) << c.size;
+    EXPECT_NE(got.status.message.find(c.says), std::string::npos) << got.status.message;
+    EXPECT_EQ(got.bgr.empty(), c.code != StatusCode::kOk);
+  }
+}
+
+TEST(ReadImageHeader, RepeatedTiffSizeTagsCountTheLargest) {
+  // A TIFF whose IFD names the width twice: a decoder may use either, so the size check before
+  // decoding must see the larger one (the decoded size is checked again after decoding).
+  std::string t = std::string("II*\0\x08\0\0\0", 8) + std::string("\x03\0", 2);
+  auto entry = [](uint16_t tag, uint32_t value) {
+    std::string e(12, '\0');
+    e[0] = static_cast<char>(tag & 0xFF);
+    e[1] = static_cast<char>(tag >> 8);
+    e[2] = 4;  // LONG
+    e[4] = 1;  // count 1
+    for (int k = 0; k < 4; ++k) e[8 + k] = static_cast<char>((value >> (8 * k)) & 0xFF);
+    return e;
+  };
+  t += entry(256, 70000) + entry(256, 4) + entry(257, 20000) + std::string(4, '\0');
+  const ImageHeader h = ReadImageHeader(t);
+  EXPECT_EQ(h.format, "tiff");
+  EXPECT_EQ(h.width, 70000);
+  EXPECT_EQ(LoadImageFromBytes({}, t, "t.tif").status.code, StatusCode::kTooLarge);
+}
+
+TEST(LoadImage, LinksThatLeadNowhereAreNamed) {
+  TempDir dir;
+  std::filesystem::create_symlink("loop.jpg", dir / "loop.jpg");
+  std::filesystem::create_symlink("missing.jpg", dir / "dangling.jpg");
+  const LoadedImage loop = LoadImage({}, dir / "loop.jpg");
+  EXPECT_EQ(loop.status.code, StatusCode::kUnreadable);
+  EXPECT_NE(loop.status.message.find("symbolic link loop"), std::string::npos)
+      << loop.status.message;
+  const LoadedImage dangling = LoadImage({}, dir / "dangling.jpg");
+  EXPECT_EQ(dangling.status.code, StatusCode::kUnreadable);
+  EXPECT_NE(dangling.status.message.find("broken symbolic link"), std::string::npos)
+      << dangling.status.message;
+}
+
+TEST(LoadImage, FifoIsNotReadFrom) {
+  TempDir dir;
+  ASSERT_EQ(::mkfifo((dir / "pipe.jpg").c_str(), 0644), 0);
+  const LoadedImage got = LoadImage({}, dir / "pipe.jpg");  // would block forever if opened
+  EXPECT_EQ(got.status.code, StatusCode::kUnreadable);
+  EXPECT_NE(got.status.message.find("not a regular file"), std::string::npos);
 }
 
 TEST(LoadImage, HeicIsDecodedOrClearlyUnsupported) {

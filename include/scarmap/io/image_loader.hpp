@@ -11,9 +11,16 @@
 
 namespace scarmap {
 
+/// Size limits, checked on the declared size before decoding and again on the decoded pixels
+/// (a header that lies is caught after decoding). Together with the working-scale cap
+/// (preprocess/working_image.hpp) they bound one image's time and memory.
 struct LoadOptions {
   double max_megapixels = 100.0;  ///< refuse (too_large) above this, before decoding
-  void Check() const;             ///< throws scarmap::Error naming a bad field
+  int min_side_px = 16;           ///< refuse (too_small) a side shorter than this
+  /// Refuse (too_small) a longer side above this many times the shorter: a strip thinner than
+  /// 1/20 of its length cannot show a scalp, and costs the filters time out of proportion.
+  double max_aspect_ratio = 20.0;
+  void Check() const;  ///< throws scarmap::Error naming a bad field
 };
 
 /// What the header says, read without decoding pixels.
@@ -30,14 +37,15 @@ struct ImageHeader {
 ImageHeader ReadImageHeader(const std::string& bytes);
 
 struct LoadedImage {
-  Status status;           ///< ok, unreadable, unsupported_format, too_large
+  Status status;           ///< ok, unreadable, unsupported_format, too_large, too_small
   cv::Mat bgr;             ///< CV_8UC3, upright (EXIF orientation applied); empty unless ok
   ImageHeader header;
   std::string sha256;      ///< hex SHA-256 of the file bytes ("" when not read)
 };
 
-/// Reads and decodes `path`. Expected failures (missing, directory, permission, empty,
-/// truncated, not an image, too large, unsupported) are returned as status, never thrown.
+/// Reads and decodes `path`. Expected failures (missing, broken or looping symbolic link,
+/// directory, permission, empty, truncated, not an image, too large or too small, unsupported)
+/// are returned as status, never thrown.
 LoadedImage LoadImage(const LoadOptions& options, const std::filesystem::path& path);
 
 /// Same, from bytes already in memory (fuzzing, tests). `name` is only used in messages.
