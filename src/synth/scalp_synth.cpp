@@ -95,6 +95,70 @@ struct Unit {
   bool removed = false;
 };
 
+// ColorChecker Classic patches, row by row from dark skin to black: X-Rite's published sRGB
+// (D65) values.
+constexpr int kChartSrgb[24][3] = {
+    {115, 82, 68},   {194, 150, 130}, {98, 122, 157},  {87, 108, 67},   {133, 128, 177},
+    {103, 189, 170}, {214, 126, 44},  {80, 91, 166},   {193, 90, 99},   {94, 60, 108},
+    {157, 188, 64},  {224, 163, 46},  {56, 61, 150},   {70, 148, 73},   {175, 54, 60},
+    {231, 199, 31},  {187, 86, 149},  {8, 133, 161},   {243, 243, 242}, {200, 200, 200},
+    {160, 160, 160}, {122, 122, 121}, {85, 85, 85},    {52, 52, 52}};
+
+// Draws a 6 x 4 ColorChecker on a black card (quarter-patch gaps, half-patch border) into the
+// linear image, in a corner away from the marker, slightly rotated; the card is label 3.
+// Returns how many of the counted hair exits (mm) it covers.
+int DrawColorChecker(double patch_mm, double ppm, const TruthMarker& marker,
+                     const std::vector<cv::Point2d>& exits_mm, Rng& rng, cv::Mat& lin,
+                     cv::Mat& labels) {
+  const double s = patch_mm, gap = 0.25 * s, border = 0.5 * s;
+  const double cw = 6 * s + 5 * gap + 2 * border, ch = 4 * s + 3 * gap + 2 * border;
+  const double wmm = lin.cols / ppm, hmm = lin.rows / ppm;
+  int corner = rng.I(0, 3);
+  if (marker.present) {
+    const cv::Point2d m = 0.25 * (marker.corners_px[0] + marker.corners_px[1] +
+                                  marker.corners_px[2] + marker.corners_px[3]) / ppm;
+    const int marker_corner = (m.x > wmm / 2 ? 1 : 0) + (m.y > hmm / 2 ? 2 : 0);
+    if (corner == marker_corner) corner = 3 - marker_corner;
+  }
+  const double margin = 0.03 * std::min(wmm, hmm) + 0.1 * ch;
+  const cv::Point2d c(corner & 1 ? wmm - margin - cw / 2 : margin + cw / 2,
+                      corner & 2 ? hmm - margin - ch / 2 : margin + ch / 2);
+  const double rot = rng.U(-0.12, 0.12);
+  constexpr int kShift = 4;
+  // A rectangle (mm, chart frame centred on c) as image points in 1/16 px.
+  auto quad = [&](double x0, double y0, double w, double h) {
+    std::vector<cv::Point> q;
+    for (const cv::Point2d p : {cv::Point2d(x0, y0), cv::Point2d(x0 + w, y0),
+                                cv::Point2d(x0 + w, y0 + h), cv::Point2d(x0, y0 + h)}) {
+      const cv::Point2d d(p.x - cw / 2, p.y - ch / 2);
+      const cv::Point2d img = c + cv::Point2d(d.x * std::cos(rot) - d.y * std::sin(rot),
+                                              d.x * std::sin(rot) + d.y * std::cos(rot));
+      q.emplace_back(cvRound((img.x * ppm - 0.5) * (1 << kShift)),
+                     cvRound((img.y * ppm - 0.5) * (1 << kShift)));
+    }
+    return q;
+  };
+  const std::vector<cv::Point> card = quad(0, 0, cw, ch);
+  const double black = SrgbToLinear(28 / 255.0);
+  cv::fillConvexPoly(lin, card, cv::Scalar::all(black), cv::LINE_AA, kShift);
+  cv::Mat card_mask = cv::Mat::zeros(lin.size(), CV_8U);
+  cv::fillConvexPoly(card_mask, card, cv::Scalar(255), cv::LINE_8, kShift);
+  labels.setTo(3, card_mask);
+  for (int i = 0; i < 24; ++i) {
+    const int* v = kChartSrgb[i];
+    const cv::Scalar col(SrgbToLinear(v[2] / 255.0), SrgbToLinear(v[1] / 255.0),
+                         SrgbToLinear(v[0] / 255.0));
+    cv::fillConvexPoly(lin, quad(border + (i % 6) * (s + gap), border + (i / 6) * (s + gap), s, s),
+                       col, cv::LINE_AA, kShift);
+  }
+  int covered = 0;
+  for (const cv::Point2d& e : exits_mm) {
+    const int x = static_cast<int>(e.x * ppm), y = static_cast<int>(e.y * ppm);
+    if (x >= 0 && y >= 0 && x < lin.cols && y < lin.rows && card_mask.at<uchar>(y, x)) ++covered;
+  }
+  return covered;
+}
+
 }  // namespace
 
 void SynthOptions::Check() const {
@@ -106,6 +170,13 @@ void SynthOptions::Check() const {
     throw Error("synth: px/mm range must be within 2..400");
   if (!(min_jpeg_quality >= 10 && min_jpeg_quality <= max_jpeg_quality && max_jpeg_quality <= 100))
     throw Error("synth: JPEG quality range must be within 10..100");
+  if (!(marker_tilt_deg < 80.0)) throw Error("synth: marker_tilt_deg must be < 80");
+  if (!(colorchecker_probability >= 0.0 && colorchecker_probability <= 1.0))
+    throw Error("synth: colorchecker_probability must be in 0..1");
+  if (!(colorchecker_patch_mm >= 2.0 && colorchecker_patch_mm <= 50.0))
+    throw Error("synth: colorchecker_patch_mm must be in 2..50");
+  for (double g : color_cast)
+    if (!(g > 0.05 && g < 5.0)) throw Error("synth: color_cast gains must be in (0.05, 5)");
 }
 
 SynthImage RenderScalp(const SynthOptions& o, std::uint64_t seed) {
@@ -398,6 +469,7 @@ SynthImage RenderScalp(const SynthOptions& o, std::uint64_t seed) {
   const double dir0 = rng.U(0, 2 * kPi), dir_amp = rng.U(0.2, 0.8), dir_wl = rng.U(20, 60);
   cv::Mat hair_alpha = cv::Mat::zeros(H, W, CV_32F);
   int hairs = 0;
+  std::vector<cv::Point2d> exits;  // mm, the hairs counted
   const int sh = 4, sc = 1 << sh;
   for (const Unit& un : units) {
     if (un.removed) continue;
@@ -425,7 +497,10 @@ SynthImage RenderScalp(const SynthOptions& o, std::uint64_t seed) {
         cv::line(hair_alpha, p0, P(e1), cv::Scalar(op), thick, cv::LINE_AA, sh);
         cv::circle(hair_alpha, p0, std::max(sc / 2, cvRound(wpx * sc * 0.6)), cv::Scalar(op), cv::FILLED, cv::LINE_AA, sh);
       }
-      if (ex.x >= 0 && ex.y >= 0 && ex.x < Wmm && ex.y < Hmm && label_at(ex) != 3) ++hairs;
+      if (ex.x >= 0 && ex.y >= 0 && ex.x < Wmm && ex.y < Hmm && label_at(ex) != 3) {
+        ++hairs;
+        exits.push_back(ex);
+      }
     }
   }
   // Pores: tiny, slightly darker spots.
@@ -484,7 +559,8 @@ SynthImage RenderScalp(const SynthOptions& o, std::uint64_t seed) {
     const double mm_per_cell = 10.0 / 6.0;
     const cv::Point2d c((rng.P(0.5) ? rng.U(0.1, 0.22) : rng.U(0.78, 0.9)) * Wmm,
                         (rng.P(0.5) ? rng.U(0.12, 0.25) : rng.U(0.75, 0.88)) * Hmm);
-    const double rot = rng.U(-0.6, 0.6), tilt = std::cos(rng.U(0, 0.35));
+    const double rot = rng.U(-0.6, 0.6), tilt_rad = rng.U(0, 0.35);
+    const double tilt = std::cos(o.marker_tilt_deg >= 0 ? o.marker_tilt_deg * kPi / 180 : tilt_rad);
     // card px -> mm (centred) -> tilt -> rotate -> image px.
     auto to_img = [&](double px, double py) {
       const double mx = (px / cell - 5) * mm_per_cell, my = (py / cell - 5) * mm_per_cell * tilt;
@@ -515,10 +591,22 @@ SynthImage RenderScalp(const SynthOptions& o, std::uint64_t seed) {
     t.distractors.push_back("marker");
   }
 
+  // A ColorChecker chart in a corner away from the marker, on its own random stream.
+  {
+    Rng cc(seed * 0x9FB21C651E98DF25ull + 99);
+    if (cc.P(o.colorchecker_probability)) {
+      const int removed = DrawColorChecker(o.colorchecker_patch_mm, ppm, t.marker, exits, cc, lin, labels);
+      hairs -= removed;
+      t.follicle_count -= removed;
+      t.distractors.push_back("colorchecker");
+    }
+  }
+
   // Lighting: directional gradient and curvature shading.
   {
-    const double g0 = rng.U(0.75, 1.1), gx = rng.U(-0.3, 0.3), gy = rng.U(-0.3, 0.3), curv = rng.U(0, 0.35);
+    double g0 = rng.U(0.75, 1.1), gx = rng.U(-0.3, 0.3), gy = rng.U(-0.3, 0.3), curv = rng.U(0, 0.35);
     const double cxn = rng.U(0.3, 0.7), cyn = rng.U(0.3, 0.7);
+    if (o.uniform_lighting) g0 = 1.0, gx = gy = curv = 0.0;
     for (int y = 0; y < H; ++y) {
       cv::Vec3f* p = lin.ptr<cv::Vec3f>(y);
       for (int x = 0; x < W; ++x) {
@@ -526,6 +614,11 @@ SynthImage RenderScalp(const SynthOptions& o, std::uint64_t seed) {
         p[x] *= static_cast<float>(g0 * (1 + gx * xn + gy * yn) * (1 - curv * (xn * xn + yn * yn)));
       }
     }
+  }
+  if (o.color_cast != std::array<double, 3>{1.0, 1.0, 1.0}) {
+    const cv::Scalar gains(o.color_cast[2], o.color_cast[1], o.color_cast[0]);  // BGR
+    cv::multiply(lin, gains, lin);
+    t.distractors.push_back("color_cast");
   }
   const double blur = rng.U(0, 1.2);
   if (blur > 0.3) cv::GaussianBlur(lin, lin, cv::Size(0, 0), blur);

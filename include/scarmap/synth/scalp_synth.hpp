@@ -5,14 +5,16 @@
 // strokes of a few mm) on a smooth growth-direction field; FUT bands (curved/wavy, varying width,
 // soft raised-cosine edges, lighter or darker, hairs from the sides crossing them), FUE dots
 // (round to oval, soft, hairless centre, some merged into clusters); distractors (background
-// wall or clothing, specular glare, dandruff flakes, a printed ArUco marker card); directional
-// lighting and curvature shading, defocus, signal-dependent sensor noise, JPEG at quality 70-95.
+// wall or clothing, specular glare, dandruff flakes, a printed ArUco marker card, optionally a
+// ColorChecker chart); directional lighting and curvature shading, an optional illuminant colour
+// cast, defocus, signal-dependent sensor noise, JPEG at quality 70-95.
 // Truth edges are the half-maximum of each rendered profile (REPORT_CONTRACT.md).
 //
 // Layer rule: uses core and io only, and shares no code with the detectors it tests (its own
 // CIELAB conversion included). Deterministic per (options, seed).
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <filesystem>
 #include <string>
@@ -38,6 +40,20 @@ struct SynthOptions {
   double dandruff_probability = 0.4;
   int min_jpeg_quality = 70;
   int max_jpeg_quality = 95;
+  /// >= 0: the marker card is tilted by exactly this many degrees (< 80) about its horizontal
+  /// axis; < 0: a random tilt of 0-20 deg (the default).
+  double marker_tilt_deg = -1.0;
+  /// A 24-patch ColorChecker (Macbeth) chart in a corner of the frame: X-Rite's published sRGB
+  /// patch values, patches `colorchecker_patch_mm` wide with quarter-patch gaps on a black card.
+  /// Drawn from its own random stream: the rest of the photo is the same with or without it.
+  double colorchecker_probability = 0.0;
+  double colorchecker_patch_mm = 9.0;
+  /// Illuminant colour: linear-light gains (R, G, B) applied to the whole scene (skin, marker,
+  /// chart) after lighting. {1, 1, 1} (the default) is no cast.
+  std::array<double, 3> color_cast{1.0, 1.0, 1.0};
+  /// Even light: no directional gradient, curvature shading or exposure change (the random
+  /// draws still happen, so the rest of the photo is unchanged). For colour tests.
+  bool uniform_lighting = false;
   void Check() const;  ///< throws scarmap::Error naming a bad field
 };
 
