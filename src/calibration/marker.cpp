@@ -50,6 +50,7 @@ void MarkerOptions::Check() const {
   if (!(max_detect_megapixels >= 0.1)) throw Error("marker.max_detect_megapixels must be >= 0.1");
   if (!(tilt_warn_deg > 0.0 && tilt_warn_deg < 90.0))
     throw Error("marker.tilt_warn_deg must be in (0, 90)");
+  if (!(far_warn_mm > 0.0)) throw Error("marker.far_warn_mm must be > 0");
 }
 
 MarkerDetection DetectMarker(const MarkerOptions& options, const cv::Mat& image) {

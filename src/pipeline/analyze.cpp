@@ -7,6 +7,7 @@
 
 #include <opencv2/imgproc.hpp>
 
+#include "scarmap/core/format.hpp"
 #include "scarmap/core/truth.hpp"
 #include "scarmap/core/version.hpp"
 #include "scarmap/measure/color_difference.hpp"
@@ -14,12 +15,6 @@
 
 namespace scarmap {
 namespace {
-
-std::string Fmt(const char* fmt, double v) {
-  char buf[160];
-  std::snprintf(buf, sizeof(buf), fmt, v);
-  return buf;
-}
 
 std::vector<cv::Point2d> ToOriginal(const WorkingImage& w, const std::vector<cv::Point2d>& pts) {
   std::vector<cv::Point2d> out;
@@ -92,6 +87,29 @@ std::optional<MarkerDetection> Calibrate(const PipelineOptions& o, const cv::Mat
   return marker;
 }
 
+// A ColorChecker chart (its outline grown by 5 %) is not scalp either.
+void ExcludeChart(const ColorCorrection& c, const WorkingImage& w, cv::Mat& scalp_mask) {
+  if (c.chart_corners_px.size() != 4) return;
+  cv::Point2d centre(0, 0);
+  for (const auto& p : c.chart_corners_px) centre += 0.25 * p;
+  std::vector<cv::Point> poly;
+  for (const auto& p : c.chart_corners_px) {
+    const cv::Point2d g = centre + 1.05 * (p - centre);
+    poly.emplace_back(static_cast<int>(std::lround((g.x + 0.5) * w.scale - 0.5)),
+                      static_cast<int>(std::lround((g.y + 0.5) * w.scale - 0.5)));
+  }
+  cv::fillConvexPoly(scalp_mask, poly, cv::Scalar(0));
+}
+
+// Quality warnings into the report; the poor ones also become SMP referrals.
+void AddQuality(PhotoQuality q, Report& r, std::vector<std::string>* referrals) {
+  for (const QualityIssue& i : q.issues) {
+    r.warnings.push_back(i.message);
+    if (i.poor && referrals) referrals->push_back("photo quality: " + i.message);
+  }
+  r.quality = std::move(q);
+}
+
 // Marker and its card must not count as scalp.
 void ExcludeMarker(const MarkerDetection& d, const WorkingImage& w, cv::Mat& scalp_mask) {
   // The card: the marker square grown by its quiet zone and card margin (x2 about the centre).
@@ -104,14 +122,32 @@ void ExcludeMarker(const MarkerDetection& d, const WorkingImage& w, cv::Mat& sca
   cv::fillConvexPoly(scalp_mask, card, cv::Scalar(0));
 }
 
+// The marker's scale holds near the marker; the scalp curves away from it (MarkerOptions).
+void WarnMarkerFarFromScars(const MarkerOptions& mo, const MarkerDetection& d,
+                            const WorkingImage& w, const cv::Mat& any_scar, double orig_ppm,
+                            Report& r) {
+  const cv::Moments m = cv::moments(any_scar, true);
+  if (m.m00 <= 0.0 || orig_ppm <= 0.0) return;
+  const cv::Point2d centroid = w.ToOriginal({m.m10 / m.m00, m.m01 / m.m00});
+  const double mm = cv::norm(d.center_px - centroid) / orig_ppm;
+  if (mm > mo.far_warn_mm)
+    r.warnings.push_back("the calibration marker is " + Fmt("%.0f", mm) +
+                         " mm from the centre of the scars (more than " +
+                         Fmt("%.0f", mo.far_warn_mm) +
+                         " mm): the scalp curves between them, so its scale may not hold at the "
+                         "scars; place the marker next to them");
+}
+
 // `img` is taken by value so that, when the caller hands over the only reference (a photo loaded
-// from a file), the decoded photo is freed once the working image exists: the detectors need only
-// the working image, and a 48 MP photo is 144 MB.
+// from a file), the decoded photo is freed once the working image exists: the detectors, the
+// quality gate and the colour measurement need only the working image (the colour reference is
+// found on the full photo before that), and a 48 MP photo is 144 MB.
 AnalysisResult Analyze(const PipelineOptions& o, cv::Mat img, std::optional<double> dpi, Report r) {
   AnalysisResult res;
   r.image.width = img.cols;
   r.image.height = img.rows;
   const std::optional<MarkerDetection> marker = Calibrate(o, img, dpi, r);
+  r.calibration.color = FindColorReference(o.color, img, marker ? &*marker : nullptr);
 
   const double orig_ppm = r.calibration.px_per_mm.value_or(0.0);
   WorkingImage w = MakeWorkingImage(o.working, img, orig_ppm);
@@ -131,12 +167,21 @@ AnalysisResult Analyze(const PipelineOptions& o, cv::Mat img, std::optional<doub
   w.lab = BgrToLab(w.bgr);
   ScalpRegion scalp = FindScalp(o.scalp, w);
   if (marker) ExcludeMarker(*marker, w, scalp.mask);
+  ExcludeChart(r.calibration.color, w, scalp.mask);
   w.scalp_mask = scalp.mask;
   const double scalp_px = cv::countNonZero(w.scalp_mask);
   const double px2_per_mm2 = w.px_per_mm * w.px_per_mm;
   if (!scalp.found || scalp_px <= 0.0 ||
       (w.scale_known && scalp_px / px2_per_mm2 < o.scalp.min_scalp_area_mm2)) {
-    r.status = {StatusCode::kNoScalp, "no scalp skin found in the photo"};
+    // Judge the whole frame (no scalp checks): a photo too dark, blurred or glaring to find the
+    // scalp in is a quality problem the operator can fix, not a missing scalp.
+    WorkingImage frame = w;
+    frame.scalp_mask = cv::Mat();
+    AddQuality(AssessQuality(o.quality, frame, {}, {}, orig_ppm), r, nullptr);
+    r.status = r.quality->poor()
+                   ? Status{StatusCode::kPoorQuality, "no scalp skin found, and the photo quality "
+                                                      "is too poor: " + r.quality->PoorSummary()}
+                   : Status{StatusCode::kNoScalp, "no scalp skin found in the photo"};
     res.report = std::move(r);
     if (o.want_mask) res.mask = cv::Mat::zeros(size, CV_8U);
     if (o.keep_image) res.upright = img;
@@ -150,6 +195,12 @@ AnalysisResult Analyze(const PipelineOptions& o, cv::Mat img, std::optional<doub
   cv::Mat fue_mask = fue.labels.empty() ? cv::Mat::zeros(w.bgr.size(), CV_8U) : fue.labels > 0;
   const cv::Mat any_scar = fut_mask | fue_mask;
   cv::Mat hair = fol.hair_mask.empty() ? cv::Mat::zeros(w.bgr.size(), CV_8U) : fol.hair_mask;
+  SmpContext ctx;
+  AddQuality(AssessQuality(o.quality, w, hair, any_scar, orig_ppm), r, &ctx.quality_referrals);
+  // Colour is measured on the corrected CIELAB; detection above saw the photo as it is.
+  WorkingImage measured = w;
+  if (r.calibration.color.source != ColorSource::kNone)
+    measured.lab = BgrToLab(w.bgr, r.calibration.color);
 
   const bool mm = w.scale_known;
   const double orig_per_work = 1.0 / w.scale;
@@ -233,16 +284,18 @@ AnalysisResult Analyze(const PipelineOptions& o, cv::Mat img, std::optional<doub
   }
   // Contrast of every scar against the skin around it (hair and other scars excluded).
   for (auto& s : r.fut) {
-    s.contrast = MeasureContrast(o.contrast, w, labels, s.id, boxes[s.id - 1], hair);
+    s.contrast = MeasureContrast(o.contrast, measured, labels, s.id, boxes[s.id - 1], hair);
     plan_in[s.id - 1].contrast = s.contrast;
   }
   for (auto& s : r.fue) {
-    s.contrast = MeasureContrast(o.contrast, w, labels, s.id, boxes[s.id - 1], hair);
+    s.contrast = MeasureContrast(o.contrast, measured, labels, s.id, boxes[s.id - 1], hair);
     plan_in[s.id - 1].contrast = s.contrast;
   }
   if (far)
     r.warnings.push_back("a scar reaches far from the image centre: on a curved scalp its "
                          "length there may be foreshortened");
+  if (marker && r.calibration.source == CalibrationSource::kMarker)
+    WarnMarkerFarFromScars(o.marker, *marker, w, any_scar, orig_ppm, r);
 
   // Scalp and skin colour (hair and scars excluded).
   r.scalp.area_px = scalp_px * orig_per_work * orig_per_work;
@@ -250,10 +303,10 @@ AnalysisResult Analyze(const PipelineOptions& o, cv::Mat img, std::optional<doub
   {
     const cv::Mat skin = w.scalp_mask & ~hair & ~any_scar;
     std::vector<float> ch[3];
-    for (int y = 0; y < w.lab.rows; y += 2) {
+    for (int y = 0; y < measured.lab.rows; y += 2) {
       const uchar* s = skin.ptr<uchar>(y);
-      const cv::Vec3f* lab = w.lab.ptr<cv::Vec3f>(y);
-      for (int x = 0; x < w.lab.cols; x += 2)
+      const cv::Vec3f* lab = measured.lab.ptr<cv::Vec3f>(y);
+      for (int x = 0; x < measured.lab.cols; x += 2)
         if (s[x])
           for (int k = 0; k < 3; ++k) ch[k].push_back(lab[x][k]);
     }
@@ -293,12 +346,11 @@ AnalysisResult Analyze(const PipelineOptions& o, cv::Mat img, std::optional<doub
   }
 
   // SMP plan.
-  SmpContext ctx;
   ctx.calibration_uncertainty_rel = r.calibration.uncertainty_rel;
   ctx.skin_lab = r.scalp.skin_lab;
   ctx.ita_deg = r.scalp.ita_deg;
   ctx.ita_class = r.scalp.ita_class;
-  r.smp_plan = PlanSmp(o.smp, w, fol, labels, plan_in, ctx);
+  r.smp_plan = PlanSmp(o.smp, measured, fol, labels, plan_in, ctx);
 
   if (o.want_mask) {
     cv::Mat work_mask = cv::Mat::zeros(w.bgr.size(), CV_8U);
@@ -310,7 +362,10 @@ AnalysisResult Analyze(const PipelineOptions& o, cv::Mat img, std::optional<doub
       res.mask = work_mask;
   }
   if (o.keep_image) res.upright = img;
-  r.status = Status::Ok();
+  r.status = r.quality && r.quality->poor()
+                 ? Status{StatusCode::kPoorQuality,
+                          "photo quality too poor to plan from: " + r.quality->PoorSummary()}
+                 : Status::Ok();
   res.report = std::move(r);
   return res;
 }
@@ -321,6 +376,8 @@ void PipelineOptions::Check() const {
   load.Check();
   working.Check();
   if (use_marker) marker.Check();
+  color.Check();
+  quality.Check();
   scalp.Check();
   follicle.Check();
   fut.Check();

@@ -58,6 +58,30 @@ cv::Mat BgrToLab(const cv::Mat& bgr) {
   return lab;
 }
 
+cv::Mat BgrToLab(const cv::Mat& bgr, const ColorCorrection& correction) {
+  if (correction.source == ColorSource::kNone) return BgrToLab(bgr);
+  if (bgr.empty() || bgr.type() != CV_8UC3) throw Error("BgrToLab: expected CV_8UC3");
+  // Per-channel decoding table of the correction's input curve, then its matrix per pixel.
+  ColorCorrection decode_only = correction;
+  decode_only.matrix = cv::Matx33d::eye();
+  std::array<float, 256> lut{};
+  for (int i = 0; i < 256; ++i)
+    lut[i] = static_cast<float>(CorrectToLinear(decode_only, cv::Vec3d(i, i, i))[0]);
+  const cv::Matx33f m = correction.matrix;
+  cv::Mat lab(bgr.size(), CV_32FC3);
+  cv::parallel_for_(cv::Range(0, bgr.rows), [&](const cv::Range& rows) {
+    for (int y = rows.start; y < rows.end; ++y) {
+      const cv::Vec3b* in = bgr.ptr<cv::Vec3b>(y);
+      cv::Vec3f* out = lab.ptr<cv::Vec3f>(y);
+      for (int x = 0; x < bgr.cols; ++x) {
+        const cv::Vec3f rgb = m * cv::Vec3f(lut[in[x][2]], lut[in[x][1]], lut[in[x][0]]);
+        out[x] = LinearToLab(std::max(rgb[0], 0.0f), std::max(rgb[1], 0.0f), std::max(rgb[2], 0.0f));
+      }
+    }
+  });
+  return lab;
+}
+
 cv::Vec3d BgrToLab(const cv::Vec3d& bgr) {
   auto lin = [](double v) {
     const double c = std::clamp(v, 0.0, 255.0) / 255.0;

@@ -8,18 +8,13 @@
 
 #include <opencv2/imgproc.hpp>
 
+#include "scarmap/core/format.hpp"
 #include "scarmap/core/status.hpp"
 
 namespace scarmap {
 namespace {
 
 constexpr double kMm2PerCm2 = 100.0;
-
-std::string Fmt(const char* fmt, double v) {
-  char buf[128];
-  std::snprintf(buf, sizeof(buf), fmt, v);
-  return buf;
-}
 
 // Outer outline of a binary mask (largest external contour), in original-image pixels.
 std::vector<cv::Point2d> Outline(const cv::Mat& mask, cv::Point offset, const WorkingImage& image) {

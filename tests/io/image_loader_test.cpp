@@ -71,6 +71,27 @@ TEST(ReadImageHeader, ReadsPngPhysAsDpi) {
   EXPECT_NEAR(*h.dpi, 600.0, 0.5);
 }
 
+TEST(ReadImageHeader, ReadsTiffResolutionAsDpi) {
+  // libtiff (through OpenCV) writes XResolution as a RATIONAL and ResolutionUnit.
+  std::vector<uchar> inch, cm, none;
+  cv::imencode(".tiff", Asym(), inch,
+               {cv::IMWRITE_TIFF_RESUNIT, 2, cv::IMWRITE_TIFF_XDPI, 600, cv::IMWRITE_TIFF_YDPI, 600});
+  cv::imencode(".tiff", Asym(), cm,
+               {cv::IMWRITE_TIFF_RESUNIT, 3, cv::IMWRITE_TIFF_XDPI, 236, cv::IMWRITE_TIFF_YDPI, 236});
+  cv::imencode(".tiff", Asym(), none,
+               {cv::IMWRITE_TIFF_RESUNIT, 1, cv::IMWRITE_TIFF_XDPI, 600, cv::IMWRITE_TIFF_YDPI, 600});
+  const ImageHeader h = ReadImageHeader(std::string(inch.begin(), inch.end()));
+  EXPECT_EQ(h.format, "tiff");
+  EXPECT_EQ(h.width, 100);
+  ASSERT_TRUE(h.dpi.has_value());
+  EXPECT_NEAR(*h.dpi, 600.0, 1e-6);
+  const ImageHeader hc = ReadImageHeader(std::string(cm.begin(), cm.end()));
+  ASSERT_TRUE(hc.dpi.has_value());
+  EXPECT_NEAR(*hc.dpi, 236 * 2.54, 1e-6);  // dots per cm
+  // Unit "none": an aspect ratio, not a resolution.
+  EXPECT_FALSE(ReadImageHeader(std::string(none.begin(), none.end())).dpi.has_value());
+}
+
 TEST(LoadImage, AppliesEveryExifOrientation) {
   const cv::Mat stored = Asym();  // dot at (15, 10) in a 100x60 image
   // Where the dot must be after each orientation is applied (upright frame).

@@ -1,6 +1,18 @@
-// Analyse one image: load -> calibrate -> working scale -> CIELAB -> scalp -> follicles ->
-// FUT bands -> FUE dots -> contrast -> SMP plan -> report. Geometry is reported in pixels of the
-// upright original image; `_mm` fields only when a physical scale is known.
+// Analyse one image: load -> calibrate (scale, colour reference) -> working scale -> CIELAB ->
+// scalp -> follicles -> FUT bands -> FUE dots -> quality gate -> contrast -> SMP plan -> report.
+// Geometry is reported in pixels of the upright original image; `_mm` fields only when a
+// physical scale is known.
+//
+// Colour correction (a ColorChecker or the marker's white, calibration.color_source) is applied
+// where colour is measured: skin Lab and ITA, scar contrast, the a* redness and the stubble shade
+// the planner reads. Detection (scalp, follicles, scars) and the quality gate see the photo as it
+// is: they work on flattened L* and on colour differences relative to the photo's own skin, which
+// a global white balance barely moves; a misread chart can then only change colour figures,
+// never geometry; and clipping and glare are properties of the sensor values.
+//
+// A photo that fails the quality gate (preprocess/quality.hpp) is still analysed and reported in
+// full, with status poor_quality, the failed checks in warnings and `quality`, and the SMP plan
+// referred instead of planned.
 #pragma once
 
 #include <filesystem>
@@ -9,10 +21,12 @@
 
 #include <opencv2/core.hpp>
 
+#include "scarmap/calibration/color_reference.hpp"
 #include "scarmap/calibration/marker.hpp"
 #include "scarmap/follicle/follicle_detector.hpp"
 #include "scarmap/io/image_loader.hpp"
 #include "scarmap/measure/contrast.hpp"
+#include "scarmap/preprocess/quality.hpp"
 #include "scarmap/preprocess/scalp.hpp"
 #include "scarmap/preprocess/working_image.hpp"
 #include "scarmap/report/report.hpp"
@@ -27,6 +41,8 @@ struct PipelineOptions {
   WorkingScaleOptions working;
   MarkerOptions marker;
   bool use_marker = true;              ///< look for a printed ArUco marker
+  ColorReferenceOptions color;         ///< ColorChecker / marker-white colour correction
+  QualityOptions quality;              ///< photo quality gate
   ScalpOptions scalp;
   FollicleOptions follicle;
   FutOptions fut;
@@ -51,7 +67,7 @@ struct AnalysisResult {
 };
 
 /// Analyses the image at `path`. Never throws for per-image problems: they are report statuses
-/// (unreadable, too_large, no_scalp, internal_error, ...).
+/// (unreadable, too_large, no_scalp, poor_quality, internal_error, ...).
 AnalysisResult AnalyzeImage(const PipelineOptions& options, const std::filesystem::path& path);
 
 /// Analyses an already decoded, upright CV_8UC3 image. `name` fills image.path; `dpi` as read
