@@ -94,15 +94,15 @@ TEST(Cli, ProgressBarOnATerminalPlainLinesOtherwiseQuietSilences) {
   EXPECT_NE(plain.output.find("scarmap: 2/2 done (0 failed): "), std::string::npos);
   EXPECT_EQ(plain.output.find('\r'), std::string::npos);
   EXPECT_NE(plain.output.find("index.html"), std::string::npos);
-  // --quiet: nothing at all.
-  const CliRun quiet = Scarmap(args + " -q");
+  // --quiet: nothing at all (--force: the folder holds the run above).
+  const CliRun quiet = Scarmap(args + " -q --force");
   EXPECT_EQ(quiet.code, 0);
   EXPECT_EQ(quiet.output, "");
   // A terminal (script(1) gives it one): a bar redrawn in place, ending with a newline.
   const CliRun tty = [&] {
     CliRun r;
     const std::string cmd = "script -qec \"" + std::string(SCARMAP_BINARY) + " " + args +
-                            "\" /dev/null 2>&1 </dev/null";
+                            " --force\" /dev/null 2>&1 </dev/null";
     FILE* p = ::popen(cmd.c_str(), "r");
     char buf[4096];
     size_t n;

@@ -96,9 +96,11 @@ def run(scarmap, source, work):
         print("SKIP the unreadable-file case: running as root without setpriv, and root reads "
               "any file whatever its permissions")
 
-    # The good photo, with exact truth (synth states its scale in the JFIF header).
+    # The good photo, with exact truth (synth states its scale in the JFIF header). Seed 3: on
+    # the rewritten generator seed 15 draws a photo the FUE detector scores F1 0.45 on (dense
+    # dots; the accuracy ratchet tracks that), which is not what this test is about.
     synth = work / "synth"
-    subprocess.run([scarmap, "synth", "--out", str(synth), "--n", "1", "--seed", "15",
+    subprocess.run([scarmap, "synth", "--out", str(synth), "--n", "1", "--seed", "3",
                     "--megapixels", "0.8:0.8", "--px-per-mm", "12:12", "--fut-prob", "1",
                     "--fue-prob", "1", "--marker-prob", "0", "--background-prob", "0"],
                    check=True, stderr=subprocess.DEVNULL)

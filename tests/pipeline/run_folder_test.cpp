@@ -154,7 +154,9 @@ TEST(RunFolder, StopFlagEndsTheBatchEarlyWithoutTables) {
   std::atomic<bool> stop{false};
   o.stop = &stop;
   o.jobs = 1;
-  const BatchResult r = RunBatch(o, {in.dir / "in"}, [&](const BatchProgress&) { stop = true; });
+  // Stop once the first photo is done (the first call, 0 done, only announces the batch).
+  const BatchResult r =
+      RunBatch(o, {in.dir / "in"}, [&](const BatchProgress& p) { stop = stop || p.done >= 1; });
   EXPECT_TRUE(r.interrupted);
   EXPECT_EQ(r.total, 2);
   ASSERT_EQ(r.items.size(), 1u);
