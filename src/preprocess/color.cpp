@@ -122,6 +122,7 @@ cv::Mat FlattenLightness(const FlattenOptions& options, const cv::Mat& lab, cons
   // their own small maps give the pixels a whole-image map would, without two full-size maps;
   // L* - background + level is written straight into the result.
   constexpr int kBand = 32;
+  const double lvl = level;
   cv::Mat mapx_row(1, cols, CV_32F);
   for (int x = 0; x < cols; ++x) mapx_row.at<float>(0, x) = (x + 0.5f) / cell - 0.5f;
   cv::parallel_for_(cv::Range(0, (rows + kBand - 1) / kBand), [&](const cv::Range& bands) {
@@ -136,7 +137,10 @@ cv::Mat FlattenLightness(const FlattenOptions& options, const cv::Mat& lab, cons
         const cv::Vec3f* in = lab.ptr<cv::Vec3f>(y0 + i);
         const float* g = bg.ptr<float>(i);
         float* out = l.ptr<float>(y0 + i);
-        for (int x = 0; x < cols; ++x) out[x] = (in[x][0] - g[x]) + level;
+        // In double, as cv::Mat's l - bg + level (cv::addWeighted) computes it: same pixels.
+        for (int x = 0; x < cols; ++x)
+          out[x] = static_cast<float>(static_cast<double>(in[x][0]) * 1.0 +
+                                      static_cast<double>(g[x]) * -1.0 + lvl);
       }
     }
   });

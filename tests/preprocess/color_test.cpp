@@ -111,9 +111,10 @@ void Scene(cv::Mat* lab, cv::Mat* hair) {
     cv::line(*hair, a, a + cv::Point(rng.uniform(-6, 7), rng.uniform(-6, 7)), cv::Scalar(255), 2);
   }
   cv::circle(*hair, {300, 200}, 25, cv::Scalar(255), cv::FILLED);  // no skin near its centre
-  cv::Mat l;
+  cv::Mat l, dark(lab->size(), CV_32F);
   cv::extractChannel(*lab, l, 0);
-  l.setTo(15.0f, *hair);
+  rng.fill(dark, cv::RNG::UNIFORM, 8.0, 30.0);  // far below the skin: every rounding shows
+  dark.copyTo(l, *hair);
   cv::insertChannel(l, *lab, 0);
 }
 
@@ -122,10 +123,13 @@ TEST(FlattenLightness, SamePixelsAsTheWholeImageRemap) {
   Scene(&lab, &hair);
   cv::Mat scalp = cv::Mat::zeros(lab.size(), CV_8U);
   scalp(cv::Rect(10, 0, 420, 333)).setTo(255);
-  for (const cv::Mat& mask : {cv::Mat(), scalp}) {
-    const cv::Mat ref = FlattenReference(lab, mask, 8.0 * 12.0);
-    EXPECT_EQ(cv::countNonZero(FlattenLightness({}, lab, mask, 12.0) != ref), 0);
-  }
+  for (const cv::Mat& mask : {cv::Mat(), scalp})
+    for (double sigma_mm : {2.0, 8.0, 25.0}) {
+      FlattenOptions o;
+      o.sigma_mm = sigma_mm;
+      const cv::Mat ref = FlattenReference(lab, mask, sigma_mm * 12.0);
+      EXPECT_EQ(cv::countNonZero(FlattenLightness(o, lab, mask, 12.0) != ref), 0) << sigma_mm;
+    }
 }
 
 TEST(FillMasked, SamePixelsAsTheWholeImageFill) {
