@@ -133,6 +133,17 @@ MarkerDetection DetectMarker(const MarkerOptions& options, const cv::Mat& image)
   return det;
 }
 
+MarkerDetection ToFullSize(MarkerDetection d, double factor) {
+  if (!(factor > 0.0)) throw Error("ToFullSize: factor must be > 0");
+  auto full = [factor](cv::Point2d p) {
+    return cv::Point2d((p.x + 0.5) * factor - 0.5, (p.y + 0.5) * factor - 0.5);
+  };
+  for (cv::Point2d& c : d.corners_px) c = full(c);
+  d.center_px = full(d.center_px);
+  d.px_per_mm *= factor;
+  return d;
+}
+
 void MarkerSheetOptions::Check() const {
   ArucoDictionaryId(dictionary);
   if (!(side_mm >= 3.0 && side_mm <= 100.0)) throw Error("marker sheet: --mm must be 3..100");

@@ -59,6 +59,7 @@ struct AnalyzeArgs {
   double marker_mm = 10.0;
   std::string marker_dict = "DICT_4X4_50";
   bool no_marker = false;
+  bool fast_decode = false;
   bool quiet = false;
   bool verbose = false;
 };
@@ -128,6 +129,9 @@ CommandRunner AddAnalyzeCommand(CLI::App& app) {
       ->check(CLI::Range(1.0, 200.0));
   cmd->add_option("--marker-dict", a->marker_dict, "ArUco dictionary of the marker (default DICT_4X4_50)");
   cmd->add_flag("--no-marker", a->no_marker, "Do not look for a calibration marker");
+  cmd->add_flag("--fast-decode", a->fast_decode,
+                "Decode JPEGs at 1/2, 1/4 or 1/8 size when the working scale still has its "
+                "resolution: faster, less memory, results differ slightly from a full decode");
   auto* q = cmd->add_flag("-q,--quiet", a->quiet, "No progress output");
   cmd->add_flag("-v,--verbose", a->verbose, "One line per photo with its result")->excludes(q);
 
@@ -147,6 +151,7 @@ CommandRunner AddAnalyzeCommand(CLI::App& app) {
     bo.pipeline.marker.side_mm = a->marker_mm;
     bo.pipeline.marker.dictionary = a->marker_dict;
     bo.pipeline.use_marker = !a->no_marker;
+    bo.pipeline.reduced_decode = a->fast_decode;
     if (a->px_per_mm > 0) bo.pipeline.px_per_mm = a->px_per_mm;
     try {
       bo.Check();

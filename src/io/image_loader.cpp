@@ -230,6 +230,17 @@ void LoadOptions::Check() const {
     throw Error("max_megapixels must be in (0, 1000]");
   if (min_side_px < 1) throw Error("min_side_px must be >= 1");
   if (!(max_aspect_ratio >= 1.0)) throw Error("max_aspect_ratio must be >= 1");
+  if (reduction != 1 && reduction != 2 && reduction != 4 && reduction != 8)
+    throw Error("load.reduction must be 1, 2, 4 or 8");
+}
+
+int UsableReduction(const ImageHeader& header, int max_reduction) {
+  if (header.format != "jpeg" || header.width <= 0 || header.height <= 0) return 1;
+  int r = 1;
+  while (r * 2 <= std::min(max_reduction, 8) && header.width % (r * 2) == 0 &&
+         header.height % (r * 2) == 0)
+    r *= 2;
+  return r;
 }
 
 ImageHeader ReadImageHeader(const std::string& bytes) {
@@ -313,11 +324,17 @@ LoadedImage LoadImageFromBytes(const LoadOptions& options, const std::string& by
     out.status = {StatusCode::kUnreadable, "truncated PNG (no IEND chunk): " + name};
     return out;
   }
+  // libjpeg's DCT scaling; the flag values are OpenCV's IMREAD_REDUCED_COLOR_2/4/8.
+  const int reduction = UsableReduction(h, options.reduction);
+  const int flags = reduction == 2   ? cv::IMREAD_REDUCED_COLOR_2
+                    : reduction == 4 ? cv::IMREAD_REDUCED_COLOR_4
+                    : reduction == 8 ? cv::IMREAD_REDUCED_COLOR_8
+                                     : cv::IMREAD_UNCHANGED;
   cv::Mat decoded;
   try {
     const cv::Mat buf(1, static_cast<int>(bytes.size()), CV_8U,
                       const_cast<char*>(bytes.data()));
-    decoded = cv::imdecode(buf, cv::IMREAD_UNCHANGED | cv::IMREAD_IGNORE_ORIENTATION);
+    decoded = cv::imdecode(buf, flags | cv::IMREAD_IGNORE_ORIENTATION);
   } catch (const cv::Exception& e) {
     out.status = {StatusCode::kUnreadable, "cannot decode " + h.format + ": " + name};
     return out;
@@ -326,19 +343,28 @@ LoadedImage LoadImageFromBytes(const LoadOptions& options, const std::string& by
     out.status = {StatusCode::kUnreadable, "cannot decode " + h.format + " (damaged data): " + name};
     return out;
   }
+  if (reduction > 1 &&
+      (decoded.cols * reduction != h.width || decoded.rows * reduction != h.height)) {
+    // The header's size was not the decoded one: decode in full rather than guess the mapping
+    // (the full decode then checks the decoded size).
+    LoadOptions full = options;
+    full.reduction = 1;
+    return LoadImageFromBytes(full, bytes, name);
+  }
   // The decoder's size is the truth: a header that lied about it is refused here.
-  out.status = CheckSize(options, decoded.cols, decoded.rows, "decoded " + h.format + " image is");
+  out.status = CheckSize(options, decoded.cols * reduction, decoded.rows * reduction,
+                         "decoded " + h.format + " image is");
   if (!out.status.ok()) {
     out.status.message += ": " + name;
     return out;
   }
   out.bgr = Orient(To8uc3(decoded), h.exif_orientation);
+  out.reduction = reduction;
   return out;
 }
 
-LoadedImage LoadImage(const LoadOptions& options, const std::filesystem::path& path) {
+Status ReadImageFile(const std::filesystem::path& path, std::string* bytes) {
   namespace fs = std::filesystem;
-  LoadedImage out;
   std::error_code ec;
   const fs::file_status st = fs::status(path, ec);
   if (ec || !fs::exists(st)) {
@@ -351,41 +377,38 @@ LoadedImage LoadImage(const LoadOptions& options, const std::filesystem::path& p
       why = "broken symbolic link: ";
     else if (ec.value() == EACCES)
       why = "permission denied: ";
-    out.status = {StatusCode::kUnreadable, why + path.string()};
-    return out;
+    return {StatusCode::kUnreadable, why + path.string()};
   }
-  if (fs::is_directory(st)) {
-    out.status = {StatusCode::kUnreadable, "is a folder, not an image file: " + path.string()};
-    return out;
-  }
-  if (!fs::is_regular_file(st)) {
-    out.status = {StatusCode::kUnreadable, "not a regular file: " + path.string()};
-    return out;
-  }
+  if (fs::is_directory(st))
+    return {StatusCode::kUnreadable, "is a folder, not an image file: " + path.string()};
+  if (!fs::is_regular_file(st))
+    return {StatusCode::kUnreadable, "not a regular file: " + path.string()};
   // Refuse absurd file sizes before reading them into memory (a 100 MP photo is < 1 GB).
   const auto size = fs::file_size(path, ec);
-  if (!ec && size > (1ull << 30)) {
-    out.status = {StatusCode::kTooLarge, "file larger than 1 GiB: " + path.string()};
-    return out;
-  }
+  if (!ec && size > (1ull << 30))
+    return {StatusCode::kTooLarge, "file larger than 1 GiB: " + path.string()};
   errno = 0;
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     const int err = errno;
-    out.status = {StatusCode::kUnreadable,
-                  (err == EACCES || err == EPERM
-                       ? std::string("permission denied: ")
-                       : "cannot open (" + std::string(std::strerror(err)) + "): ") +
-                      path.string()};
-    return out;
+    return {StatusCode::kUnreadable,
+            (err == EACCES || err == EPERM
+                 ? std::string("permission denied: ")
+                 : "cannot open (" + std::string(std::strerror(err)) + "): ") +
+                path.string()};
   }
+  bytes->clear();
+  if (!ec) bytes->reserve(static_cast<size_t>(size));
+  bytes->assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  if (in.bad()) return {StatusCode::kUnreadable, "read error: " + path.string()};
+  return Status::Ok();
+}
+
+LoadedImage LoadImage(const LoadOptions& options, const std::filesystem::path& path) {
   std::string bytes;
-  if (!ec) bytes.reserve(static_cast<size_t>(size));
-  bytes.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-  if (in.bad()) {
-    out.status = {StatusCode::kUnreadable, "read error: " + path.string()};
-    return out;
-  }
+  LoadedImage out;
+  out.status = ReadImageFile(path, &bytes);
+  if (!out.status.ok()) return out;
   return LoadImageFromBytes(options, bytes, path.string());
 }
 

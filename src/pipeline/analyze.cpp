@@ -46,12 +46,14 @@ Report BaseReport(const std::string& name) {
   return r;
 }
 
-// Calibration: operator flag > marker > meaningful DPI > none.
+// Calibration: operator flag > marker > meaningful DPI > none. `img` is the photo decoded at
+// 1/reduction of its size; the marker is reported in original pixels.
 std::optional<MarkerDetection> Calibrate(const PipelineOptions& o, const cv::Mat& img,
-                                         std::optional<double> dpi, Report& r) {
+                                         int reduction, std::optional<double> dpi, Report& r) {
   std::optional<MarkerDetection> marker;
   if (o.use_marker) {
-    const MarkerDetection d = DetectMarker(o.marker, img);
+    MarkerDetection d = DetectMarker(o.marker, img);
+    if (d.found && reduction > 1) d = ToFullSize(d, reduction);
     if (d.found) marker = d;
   }
   if (o.px_per_mm) {
@@ -85,6 +87,19 @@ std::optional<MarkerDetection> Calibrate(const PipelineOptions& o, const cv::Mat
                            " markers found; the largest was used");
   }
   return marker;
+}
+
+// The colour reference found on `img`, the photo decoded at 1/reduction of its size, with
+// `marker` given in original pixels; the chart outline is returned in original pixels.
+ColorCorrection FindColorReferenceFullSize(const ColorReferenceOptions& o, const cv::Mat& img,
+                                           int reduction,
+                                           const std::optional<MarkerDetection>& marker) {
+  std::optional<MarkerDetection> decoded = marker;
+  if (decoded && reduction > 1) decoded = ToFullSize(*decoded, 1.0 / reduction);
+  ColorCorrection c = FindColorReference(o, img, decoded ? &*decoded : nullptr);
+  for (cv::Point2d& p : c.chart_corners_px)
+    p = {(p.x + 0.5) * reduction - 0.5, (p.y + 0.5) * reduction - 0.5};
+  return c;
 }
 
 // A ColorChecker chart (its outline grown by 5 %) is not scalp either.
@@ -138,22 +153,48 @@ void WarnMarkerFarFromScars(const MarkerOptions& mo, const MarkerDetection& d,
                          "scars; place the marker next to them");
 }
 
-// `img` is taken by value so that, when the caller hands over the only reference (a photo loaded
-// from a file), the decoded photo is freed once the working image exists: the detectors, the
-// quality gate and the colour measurement need only the working image (the colour reference is
-// found on the full photo before that), and a 48 MP photo is 144 MB.
-AnalysisResult Analyze(const PipelineOptions& o, cv::Mat img, std::optional<double> dpi, Report r) {
+// The photo as AnalysisResult::upright keeps it: shrunk to keep_image_max_side when asked.
+void KeepImage(const PipelineOptions& o, const cv::Mat& img, cv::Size full, AnalysisResult& res) {
+  if (!o.keep_image) return;
+  res.upright = img;
+  const double s = o.keep_image_max_side > 0
+                       ? static_cast<double>(o.keep_image_max_side) / std::max(img.cols, img.rows)
+                       : 1.0;
+  if (s < 1.0)
+    cv::resize(img, res.upright,
+               cv::Size(std::max(1, cvRound(img.cols * s)), std::max(1, cvRound(img.rows * s))), 0,
+               0, cv::INTER_AREA);
+  res.upright_scale = static_cast<double>(res.upright.cols) / full.width;
+}
+
+// Analyses `img`, the upright photo decoded at 1/reduction of its size. `img` is taken by value
+// so that, when the caller hands over the only reference (a photo loaded from a file), the
+// decoded photo is freed once the working image exists: the detectors, the quality gate and the
+// colour measurement need only the working image (the colour reference is found on the decoded
+// photo before that), and a 48 MP photo is 144 MB. When the scale found (a marker) needs a finer
+// decode than `reduction`, sets *finer to that reduction and returns nothing else.
+AnalysisResult Analyze(const PipelineOptions& o, cv::Mat img, int reduction,
+                       std::optional<double> dpi, Report r, int* finer = nullptr) {
   AnalysisResult res;
-  r.image.width = img.cols;
-  r.image.height = img.rows;
-  const std::optional<MarkerDetection> marker = Calibrate(o, img, dpi, r);
-  r.calibration.color = FindColorReference(o.color, img, marker ? &*marker : nullptr);
+  const cv::Size full(img.cols * reduction, img.rows * reduction);
+  r.image.width = full.width;
+  r.image.height = full.height;
+  const std::optional<MarkerDetection> marker = Calibrate(o, img, reduction, dpi, r);
 
   const double orig_ppm = r.calibration.px_per_mm.value_or(0.0);
-  WorkingImage w = MakeWorkingImage(o.working, img, orig_ppm);
-  const cv::Size size = img.size();
-  if (!o.keep_image) img.release();
+  if (reduction > 1 && finer) {
+    const int need = MaxDecodeReduction(o.working, full, orig_ppm);
+    if (need < reduction) {
+      *finer = need;
+      return res;
+    }
+  }
+  r.calibration.color = FindColorReferenceFullSize(o.color, img, reduction, marker);
+  WorkingImage w = MakeWorkingImage(o.working, img, orig_ppm, reduction);
+  KeepImage(o, img, full, res);
+  img.release();  // the decoded photo is not needed any more (the caller moved it in)
   r.processing.working_px_per_mm = w.px_per_mm;
+  r.processing.decode_reduction = reduction;
   r.processing.working_scale = w.scale;
   if (w.capped)
     r.warnings.push_back("the photo covers a wide field at a low resolution: it was analysed at " +
@@ -183,8 +224,7 @@ AnalysisResult Analyze(const PipelineOptions& o, cv::Mat img, std::optional<doub
                                                       "is too poor: " + r.quality->PoorSummary()}
                    : Status{StatusCode::kNoScalp, "no scalp skin found in the photo"};
     res.report = std::move(r);
-    if (o.want_mask) res.mask = cv::Mat::zeros(size, CV_8U);
-    if (o.keep_image) res.upright = img;
+    if (o.want_mask) res.work_mask = cv::Mat::zeros(w.bgr.size(), CV_8U);
     return res;
   }
 
@@ -210,8 +250,8 @@ AnalysisResult Analyze(const PipelineOptions& o, cv::Mat img, std::optional<doub
   std::vector<cv::Rect> boxes;  // per scar id - 1
   int next_id = 1;
   double total_len_px = 0.0;
-  const cv::Point2d centre(size.width / 2.0, size.height / 2.0);
-  const double half_diag = 0.5 * std::hypot(size.width, size.height);
+  const cv::Point2d centre(full.width / 2.0, full.height / 2.0);
+  const double half_diag = 0.5 * std::hypot(full.width, full.height);
   bool far = false;
 
   for (size_t i = 0; i < fut.bands.size(); ++i) {
@@ -353,15 +393,10 @@ AnalysisResult Analyze(const PipelineOptions& o, cv::Mat img, std::optional<doub
   r.smp_plan = PlanSmp(o.smp, measured, fol, labels, plan_in, ctx);
 
   if (o.want_mask) {
-    cv::Mat work_mask = cv::Mat::zeros(w.bgr.size(), CV_8U);
-    work_mask.setTo(1, fut_mask);
-    work_mask.setTo(2, fue_mask);
-    if (w.scale < 1.0)
-      cv::resize(work_mask, res.mask, size, 0, 0, cv::INTER_NEAREST);
-    else
-      res.mask = work_mask;
+    res.work_mask = cv::Mat::zeros(w.bgr.size(), CV_8U);
+    res.work_mask.setTo(1, fut_mask);
+    res.work_mask.setTo(2, fue_mask);
   }
-  if (o.keep_image) res.upright = img;
   r.status = r.quality && r.quality->poor()
                  ? Status{StatusCode::kPoorQuality,
                           "photo quality too poor to plan from: " + r.quality->PoorSummary()}
@@ -374,6 +409,7 @@ AnalysisResult Analyze(const PipelineOptions& o, cv::Mat img, std::optional<doub
 
 void PipelineOptions::Check() const {
   load.Check();
+  if (keep_image_max_side < 0) throw Error("keep_image_max_side must be >= 0");
   working.Check();
   if (use_marker) marker.Check();
   color.Check();
@@ -399,7 +435,7 @@ AnalysisResult AnalyzeDecoded(const PipelineOptions& options, cv::Mat upright_bg
   try {
     if (upright_bgr.empty() || upright_bgr.type() != CV_8UC3)
       throw Error("AnalyzeImage: expected a non-empty CV_8UC3 image");
-    return Analyze(options, std::move(upright_bgr), dpi, std::move(base));
+    return Analyze(options, std::move(upright_bgr), 1, dpi, std::move(base));
   } catch (const std::exception& e) {
     AnalysisResult res;
     res.report = BaseReport(name);
@@ -419,24 +455,80 @@ AnalysisResult AnalyzeImage(const PipelineOptions& options, const cv::Mat& uprig
 
 AnalysisResult AnalyzeImage(const PipelineOptions& options, const std::filesystem::path& path) {
   const std::string name = path.string();
+  std::string bytes;
   LoadedImage img;
-  try {
-    img = LoadImage(options.load, path);
-  } catch (const std::exception& e) {
-    img.status = {StatusCode::kInternalError, std::string("loading failed: ") + e.what()};
+  img.status = ReadImageFile(path, &bytes);
+  // The decode reduction from the scale known before decoding (flag, else a meaningful
+  // resolution tag, else none); a marker found in the photo may then ask for a finer one.
+  int reduction = 1;
+  if (img.status.ok() && options.reduced_decode) {
+    const ImageHeader h = ReadImageHeader(bytes);
+    const cv::Size stored(h.width, h.height);
+    double ppm = 0.0;
+    if (options.px_per_mm)
+      ppm = *options.px_per_mm;
+    else if (h.dpi && *h.dpi >= options.min_meaningful_dpi)
+      ppm = *h.dpi / 25.4;
+    if (stored.area() > 0) {
+      reduction = MaxDecodeReduction(options.working, stored, ppm);
+      // What is kept for the overlay must not be upsampled either.
+      const int keep = options.keep_image_max_side;
+      if (options.keep_image)
+        while (reduction > 1 && (keep == 0 || std::max(h.width, h.height) / reduction < keep))
+          reduction /= 2;
+    }
   }
-  if (!img.status.ok()) {
+  for (;;) {
+    if (img.status.ok()) {
+      try {
+        LoadOptions load = options.load;
+        load.reduction = reduction;
+        img = LoadImageFromBytes(load, bytes, name);
+      } catch (const std::exception& e) {
+        img.status = {StatusCode::kInternalError, std::string("loading failed: ") + e.what()};
+      }
+    }
+    if (!img.status.ok()) {
+      AnalysisResult res;
+      res.report = BaseReport(name);
+      res.report.status = img.status;
+      res.report.image.sha256 = img.sha256;
+      res.report.image.format = img.header.format;
+      return res;
+    }
+    // The file's bytes are kept only for a finer decode, which a full-size one never needs:
+    // then they are freed before the analysis (they would add to its peak memory).
+    if (img.reduction == 1) std::string().swap(bytes);
     AnalysisResult res;
-    res.report = BaseReport(name);
-    res.report.status = img.status;
+    int finer = 0;
+    const cv::Size full(img.bgr.cols * img.reduction, img.bgr.rows * img.reduction);
+    try {
+      res = Analyze(options, std::move(img.bgr), img.reduction, img.header.dpi, BaseReport(name),
+                    &finer);
+    } catch (const std::exception& e) {
+      res = AnalysisResult{};
+      res.report = BaseReport(name);
+      res.report.image.width = full.width;
+      res.report.image.height = full.height;
+      res.report.status = {StatusCode::kInternalError, e.what()};
+    }
+    if (finer > 0 && finer < img.reduction) {
+      reduction = finer;
+      continue;
+    }
     res.report.image.sha256 = img.sha256;
     res.report.image.format = img.header.format;
     return res;
   }
-  AnalysisResult res = AnalyzeDecoded(options, std::move(img.bgr), name, img.header.dpi);
-  res.report.image.sha256 = img.sha256;
-  res.report.image.format = img.header.format;
-  return res;
+}
+
+cv::Mat FullSizeMask(const AnalysisResult& result) {
+  if (result.work_mask.empty()) return {};
+  const cv::Size full(result.report.image.width, result.report.image.height);
+  if (result.work_mask.size() == full || full.area() <= 0) return result.work_mask;
+  cv::Mat mask;
+  cv::resize(result.work_mask, mask, full, 0, 0, cv::INTER_NEAREST);
+  return mask;
 }
 
 }  // namespace scarmap

@@ -7,6 +7,7 @@
 #include <set>
 #include <thread>
 
+#include <opencv2/core/utility.hpp>
 #include <opencv2/imgcodecs.hpp>
 
 #include "scarmap/io/output.hpp"
@@ -46,6 +47,23 @@ void DropOutlines(Report& r) {
   for (auto& s : r.smp_plan.scars) s.treatment_polygon_px = {};
   for (auto& g : r.smp_plan.regions) g.polygon_px = {};
 }
+
+// Sets OpenCV's thread count for `workers` concurrent analyses; restores it when destroyed.
+class CvThreads {
+ public:
+  explicit CvThreads(int workers) : saved_(cv::getNumThreads()) {
+    if (workers > 1) {
+      const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+      cv::setNumThreads(std::max(1, cores / workers));
+    }
+  }
+  ~CvThreads() { cv::setNumThreads(saved_); }
+  CvThreads(const CvThreads&) = delete;
+  CvThreads& operator=(const CvThreads&) = delete;
+
+ private:
+  int saved_;
+};
 
 // Output files of one image written (or, when resumed, found) in this run.
 struct ItemFiles {
@@ -140,16 +158,18 @@ BatchResult RunBatch(const BatchOptions& options, const std::vector<fs::path>& i
         } else {
           PipelineOptions po = options.pipeline;
           po.want_mask = options.masks;
-          po.keep_image = true;  // for the overlay and the page's thumbnail
+          po.keep_image = true;  // for the overlay and the page's thumbnail, no larger
+          po.keep_image_max_side = options.overlays ? options.overlay.max_side_px
+                                                    : options.page.thumbnail_side_px;
           AnalysisResult res = AnalyzeImage(po, files[i]);
-          if (options.masks && !res.mask.empty()) {
-            WriteImageAtomic(folder.PathFor(item.stem, ".mask.png"), res.mask);
+          if (options.masks && !res.work_mask.empty()) {
+            WriteImageAtomic(folder.PathFor(item.stem, ".mask.png"), FullSizeMask(res));
             out.mask = true;
           }
           if (!res.upright.empty()) {
             cv::Mat overlay;
             if (options.overlays) {
-              overlay = RenderOverlay(options.overlay, res.upright, res.report);
+              overlay = RenderOverlay(options.overlay, res.upright, res.report, res.upright_scale);
               WriteImageAtomic(folder.PathFor(item.stem, ".overlay.jpg"), overlay,
                                {cv::IMWRITE_JPEG_QUALITY, 88});
               out.overlay = true;
@@ -184,10 +204,16 @@ BatchResult RunBatch(const BatchOptions& options, const std::vector<fs::path>& i
   };
   if (progress && !files.empty()) progress(prog);  // 0 done: the batch has started
   const int n = std::max(1, std::min<int>(options.jobs, static_cast<int>(files.size())));
-  std::vector<std::thread> pool;
-  for (int t = 1; t < n; ++t) pool.emplace_back(worker);
-  worker();
-  for (auto& t : pool) t.join();
+  {
+    // Several photos at once already keep the cores busy: OpenCV's own pool then gets the cores
+    // the workers leave (none when there are as many workers as cores) instead of adding threads
+    // that compete with them. OpenCV's thread count is process-wide; restored afterwards.
+    const CvThreads threads(n);
+    std::vector<std::thread> pool;
+    for (int t = 1; t < n; ++t) pool.emplace_back(worker);
+    worker();
+    for (auto& t : pool) t.join();
+  }
 
   result.total = static_cast<int>(files.size());
   if (options.stop && options.stop->load() && prog.done < prog.total) {

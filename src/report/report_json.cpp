@@ -341,7 +341,8 @@ std::string ReportToJson(const Report& r, int indent) {
       {"quality", QualityJson(r.quality)},
       {"processing",
        {{"working_px_per_mm", Num(r.processing.working_px_per_mm)},
-        {"working_scale", Num(r.processing.working_scale)}}},
+        {"working_scale", Num(r.processing.working_scale)},
+        {"decode_reduction", r.processing.decode_reduction}}},
   };
   // Replace invalid UTF-8 in paths/messages instead of throwing.
   return j.dump(indent, ' ', false, json::error_handler_t::replace) + "\n";
@@ -458,6 +459,7 @@ Report ReportFromJson(const std::string& text) {
     if (j.contains("processing")) {
       r.processing.working_px_per_mm = GetD(j["processing"], "working_px_per_mm");
       r.processing.working_scale = GetD(j["processing"], "working_scale", 1.0);
+      r.processing.decode_reduction = j["processing"].value("decode_reduction", 1);
     }
     return r;
   } catch (const json::exception& e) {

@@ -9,6 +9,7 @@
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
+#include "scarmap/core/status.hpp"
 #include "scarmap/io/heic.hpp"
 #include "testing/images.hpp"
 
@@ -106,6 +107,72 @@ TEST(LoadImage, AppliesEveryExifOrientation) {
     const cv::Point p = Brightest(img.bgr);
     EXPECT_NEAR(p.x, expect[o].x, 2) << "orientation " << o;
     EXPECT_NEAR(p.y, expect[o].y, 2) << "orientation " << o;
+  }
+}
+
+// A 640 x 480 photo-like image: smooth shading, a bright disc near the stored top-left.
+cv::Mat Shaded() {
+  cv::Mat img(480, 640, CV_8UC3);
+  for (int y = 0; y < img.rows; ++y)
+    for (int x = 0; x < img.cols; ++x)
+      img.at<cv::Vec3b>(y, x) = cv::Vec3b(90 + x / 8, 110 + y / 8, 150);
+  cv::circle(img, {96, 64}, 24, cv::Scalar(250, 250, 250), cv::FILLED);
+  return img;
+}
+
+TEST(LoadImage, ReducedJpegDecodeHasTheReducedSize) {
+  const std::string jpg = Encode(Shaded(), ".jpg");
+  for (int r : {1, 2, 4, 8}) {
+    LoadOptions o;
+    o.reduction = r;
+    const LoadedImage img = LoadImageFromBytes(o, jpg, "a.jpg");
+    ASSERT_TRUE(img.status.ok());
+    EXPECT_EQ(img.reduction, r);
+    EXPECT_EQ(img.bgr.size(), cv::Size(640 / r, 480 / r));
+    EXPECT_EQ(img.bgr.type(), CV_8UC3);
+  }
+  // A reduction that does not divide both sides is lowered until it does; other formats and
+  // unknown sizes always decode in full.
+  LoadOptions o;
+  o.reduction = 8;
+  const LoadedImage odd = LoadImageFromBytes(o, Encode(Shaded()(cv::Rect(0, 0, 636, 478)), ".jpg"), "b");
+  EXPECT_EQ(odd.reduction, 2);
+  EXPECT_EQ(odd.bgr.size(), cv::Size(318, 239));
+  const LoadedImage png = LoadImageFromBytes(o, Encode(Shaded(), ".png"), "c.png");
+  EXPECT_EQ(png.reduction, 1);
+  EXPECT_EQ(png.bgr.size(), cv::Size(640, 480));
+  EXPECT_EQ(UsableReduction(ImageHeader{}, 8), 1);
+  o.reduction = 3;
+  EXPECT_THROW(o.Check(), Error);
+}
+
+TEST(LoadImage, ReducedDecodeIsTheFullDecodeShrunk) {
+  // DCT scaling low-passes like an area average, and pixel centres map as
+  // x_full = (x + 0.5) * r - 0.5: every EXIF orientation, reduced, matches the full decode.
+  const cv::Mat stored = Shaded();
+  for (int orientation = 1; orientation <= 8; ++orientation) {
+    const std::string jpg = testing::JpegWithOrientation(stored, orientation);
+    const LoadedImage full = LoadImageFromBytes({}, jpg, "a.jpg");
+    LoadOptions o;
+    o.reduction = 4;
+    const LoadedImage red = LoadImageFromBytes(o, jpg, "a.jpg");
+    ASSERT_TRUE(full.status.ok() && red.status.ok());
+    ASSERT_EQ(red.bgr.size(), cv::Size(full.bgr.cols / 4, full.bgr.rows / 4)) << orientation;
+    cv::Mat shrunk;
+    cv::resize(full.bgr, shrunk, red.bgr.size(), 0, 0, cv::INTER_AREA);
+    cv::Mat diff;
+    cv::absdiff(shrunk, red.bgr, diff);
+    EXPECT_LT(cv::mean(diff)[0], 2.0) << orientation;
+    // The disc's centre, by the centroid of its lightness above the background.
+    auto centre = [](const cv::Mat& bgr) {
+      cv::Mat g;
+      cv::cvtColor(bgr, g, cv::COLOR_BGR2GRAY);
+      const cv::Moments m = cv::moments(cv::max(g, 200) - 200);
+      return cv::Point2d(m.m10 / m.m00, m.m01 / m.m00);
+    };
+    const cv::Point2d b = centre(red.bgr), f = centre(full.bgr);
+    EXPECT_NEAR((b.x + 0.5) * 4 - 0.5, f.x, 0.5) << orientation;
+    EXPECT_NEAR((b.y + 0.5) * 4 - 0.5, f.y, 0.5) << orientation;
   }
 }
 

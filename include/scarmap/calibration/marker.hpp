@@ -49,6 +49,12 @@ struct MarkerDetection {
 /// Returns found = false when there is none. Throws scarmap::Error on an empty image.
 MarkerDetection DetectMarker(const MarkerOptions& options, const cv::Mat& image);
 
+/// `d`, found on a photo decoded at 1/`factor` of its size, in pixels of the full-size photo:
+/// corners and centre map as x_full = (x + 0.5) * factor - 0.5, px_per_mm is multiplied by
+/// `factor`; tilt, uncertainty and side spread (ratios) are kept. Throws scarmap::Error when
+/// `factor` is not positive.
+MarkerDetection ToFullSize(MarkerDetection d, double factor);
+
 /// The cv::aruco predefined dictionary id for a name such as "DICT_4X4_50"; throws Error.
 int ArucoDictionaryId(const std::string& name);
 

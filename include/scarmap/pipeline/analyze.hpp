@@ -55,16 +55,36 @@ struct PipelineOptions {
   double min_meaningful_dpi = 400.0;
   double marker_disagree_rel = 0.05;   ///< warn when flag and marker differ by more
   double far_from_centre_rel = 0.8;    ///< scar points beyond this fraction of the half-diagonal warn
-  bool want_mask = false;              ///< fill AnalysisResult::mask
+  bool want_mask = false;              ///< fill AnalysisResult::work_mask
   bool keep_image = false;             ///< fill AnalysisResult::upright (for overlays)
+  /// With keep_image: > 0 keeps the photo shrunk (INTER_AREA) to at most this long side (what an
+  /// overlay or thumbnail needs; a reduced decode still gives at least that); 0 keeps it at
+  /// full size (and then decodes it at full size).
+  int keep_image_max_side = 0;
+  /// Decode a JPEG at 1/2, 1/4 or 1/8 of its size (LoadOptions::reduction) when that still gives
+  /// the working resolution: from --px-per-mm or the resolution tag when known, else the
+  /// no-scale working size; decoded again finer when a marker then shows the photo needs it.
+  /// Coordinates are mapped back to the original pixels exactly. Faster and lighter, but the
+  /// working image's pixels (and so the results) differ slightly from a full decode's; off by
+  /// default (`scarmap analyze --fast-decode`).
+  bool reduced_decode = false;
   void Check() const;                  ///< throws scarmap::Error naming a bad field
 };
 
 struct AnalysisResult {
   Report report;
-  cv::Mat mask;     ///< CV_8U upright original size: 0 none, 1 FUT, 2 FUE (when want_mask)
-  cv::Mat upright;  ///< CV_8UC3 upright image (when keep_image)
+  /// CV_8U at the working scale: 0 none, 1 FUT, 2 FUE (when want_mask); FullSizeMask() gives it
+  /// at the upright original size.
+  cv::Mat work_mask;
+  /// CV_8UC3 upright image (when keep_image), possibly decoded reduced or shrunk (see
+  /// keep_image_max_side): `upright_scale` of its pixels per pixel of the original.
+  cv::Mat upright;
+  double upright_scale = 1.0;
 };
+
+/// `result.work_mask` at the upright original size (report.image.width x height, nearest
+/// neighbour), CV_8U 0/1/2; empty when the result has no mask.
+cv::Mat FullSizeMask(const AnalysisResult& result);
 
 /// Analyses the image at `path`. Never throws for per-image problems: they are report statuses
 /// (unreadable, too_large, no_scalp, poor_quality, internal_error, ...).

@@ -39,10 +39,23 @@ struct WorkingImage {
   double PxToMm(double px) const { return px / px_per_mm; }
 };
 
-/// Resizes `upright_bgr` (CV_8UC3, original pixels) to the working scale: target_px_per_mm when
-/// the scale is known (never upsampled), at most max_working_megapixels in any case.
-/// `original_px_per_mm` <= 0 means unknown. Throws scarmap::Error on an empty image.
+/// Working px per original px (<= 1) for an upright photo of `original_size` at
+/// `original_px_per_mm` (<= 0: unknown): target_px_per_mm when the scale is known, at most
+/// max_working_megapixels in any case, before the working size is rounded to whole pixels.
+double WorkingScale(const WorkingScaleOptions& options, cv::Size original_size,
+                    double original_px_per_mm);
+
+/// The largest decode reduction r in {1, 2, 4, 8} with r x WorkingScale(...) <= 1: a photo
+/// decoded at 1/r of its size still has at least the working resolution (see LoadOptions).
+int MaxDecodeReduction(const WorkingScaleOptions& options, cv::Size original_size,
+                       double original_px_per_mm);
+
+/// Resizes `upright_bgr` (CV_8UC3) to the working scale. `upright_bgr` is the photo decoded at
+/// 1/`reduction` of its original size (each side exactly divided; 1 = original pixels); the
+/// working image and its `scale` are those of the original: the same size whatever the
+/// reduction, never larger than `upright_bgr`. `original_px_per_mm` <= 0 means unknown. Throws
+/// scarmap::Error on an empty image or a reduction below 1.
 WorkingImage MakeWorkingImage(const WorkingScaleOptions& options, const cv::Mat& upright_bgr,
-                              double original_px_per_mm);
+                              double original_px_per_mm, int reduction = 1);
 
 }  // namespace scarmap

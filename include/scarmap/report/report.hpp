@@ -112,6 +112,7 @@ struct Summary {
 struct ProcessingInfo {
   double working_px_per_mm = 0.0;  ///< px/mm of the working image (assumed when no scale)
   double working_scale = 1.0;      ///< working px per original px
+  int decode_reduction = 1;        ///< the photo was decoded at 1/this of its size (JPEG)
   double seconds = 0.0;
 };
 
