@@ -12,6 +12,7 @@ PACKAGES=(
   python3 python3-jsonschema
   dpkg-dev file
   chromium
+  clang-14 libclang-rt-14-dev
 )
 
 missing=()

@@ -50,6 +50,7 @@ void MarkerOptions::Check() const {
   if (!(max_detect_megapixels >= 0.1)) throw Error("marker.max_detect_megapixels must be >= 0.1");
   if (!(tilt_warn_deg > 0.0 && tilt_warn_deg < 90.0))
     throw Error("marker.tilt_warn_deg must be in (0, 90)");
+  if (!(far_warn_mm > 0.0)) throw Error("marker.far_warn_mm must be > 0");
 }
 
 MarkerDetection DetectMarker(const MarkerOptions& options, const cv::Mat& image) {
@@ -130,6 +131,17 @@ MarkerDetection DetectMarker(const MarkerOptions& options, const cv::Mat& image)
                                            std::abs(sides[1] - sides[3]) / side_mean);
   det.uncertainty_rel = std::sqrt(corner_term * corner_term + persp_term * persp_term);
   return det;
+}
+
+MarkerDetection ToFullSize(MarkerDetection d, double factor) {
+  if (!(factor > 0.0)) throw Error("ToFullSize: factor must be > 0");
+  auto full = [factor](cv::Point2d p) {
+    return cv::Point2d((p.x + 0.5) * factor - 0.5, (p.y + 0.5) * factor - 0.5);
+  };
+  for (cv::Point2d& c : d.corners_px) c = full(c);
+  d.center_px = full(d.center_px);
+  d.px_per_mm *= factor;
+  return d;
 }
 
 void MarkerSheetOptions::Check() const {

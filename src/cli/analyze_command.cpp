@@ -1,5 +1,8 @@
 // `scarmap analyze`: photos in, one JSON report per photo out.
+#include <signal.h>
 #include <unistd.h>
+
+#include <atomic>
 
 #include <chrono>
 #include <cmath>
@@ -16,6 +19,30 @@
 namespace scarmap::cli {
 namespace {
 
+// SIGINT / SIGTERM: the first one asks the batch to stop after the photos in progress; the
+// handler then resets itself (SA_RESETHAND), so a second one ends the process at once (atomic
+// writes still leave no partial report).
+std::atomic<bool> g_stop{false};
+volatile sig_atomic_t g_signal = 0;
+
+extern "C" void OnStopSignal(int sig) {
+  g_signal = sig;
+  g_stop.store(true);
+  static const char kMsg[] =
+      "\nscarmap: stopping after the photos in progress (press Ctrl-C again to quit at once)\n";
+  const ssize_t ignored = ::write(STDERR_FILENO, kMsg, sizeof(kMsg) - 1);
+  (void)ignored;
+}
+
+void InstallStopHandlers() {
+  struct sigaction sa {};
+  sa.sa_handler = OnStopSignal;
+  sa.sa_flags = SA_RESETHAND;
+  sigemptyset(&sa.sa_mask);
+  ::sigaction(SIGINT, &sa, nullptr);
+  ::sigaction(SIGTERM, &sa, nullptr);
+}
+
 struct AnalyzeArgs {
   std::vector<std::string> inputs;
   std::string out;
@@ -25,12 +52,14 @@ struct AnalyzeArgs {
   int jobs = 0;
   bool recursive = false;
   bool resume = false;
+  bool force = false;
   double max_megapixels = 100.0;
   double margin_mm = 5.0;
   double min_dpi = 400.0;
   double marker_mm = 10.0;
   std::string marker_dict = "DICT_4X4_50";
   bool no_marker = false;
+  bool fast_decode = false;
   bool quiet = false;
   bool verbose = false;
 };
@@ -75,8 +104,14 @@ CommandRunner AddAnalyzeCommand(CLI::App& app) {
   cmd->add_option("-j,--jobs", a->jobs, "Photos analysed at once (default: all CPU cores)")
       ->check(CLI::Range(1, 256));
   cmd->add_flag("-r,--recursive", a->recursive, "Also look inside sub-folders");
-  cmd->add_flag("--resume", a->resume,
-                "Skip photos whose report is already complete in the output folder");
+  auto* resume = cmd->add_flag(
+      "--resume", a->resume,
+      "Complete an earlier run in the output folder (same settings): photos whose report is "
+      "complete are skipped");
+  cmd->add_flag("--force", a->force,
+                "Replace an earlier run in the output folder (its reports, masks, overlays and "
+                "tables are deleted first); without --resume or --force such a folder is refused")
+      ->excludes(resume);
   AddConfigOption(cmd,
                   "JSON file of settings: keys are these long option names, values of their type "
                   "(`scarmap config --dump` prints the defaults); the command line wins");
@@ -94,6 +129,9 @@ CommandRunner AddAnalyzeCommand(CLI::App& app) {
       ->check(CLI::Range(1.0, 200.0));
   cmd->add_option("--marker-dict", a->marker_dict, "ArUco dictionary of the marker (default DICT_4X4_50)");
   cmd->add_flag("--no-marker", a->no_marker, "Do not look for a calibration marker");
+  cmd->add_flag("--fast-decode", a->fast_decode,
+                "Decode JPEGs at 1/2, 1/4 or 1/8 size when the working scale still has its "
+                "resolution: faster, less memory, results differ slightly from a full decode");
   auto* q = cmd->add_flag("-q,--quiet", a->quiet, "No progress output");
   cmd->add_flag("-v,--verbose", a->verbose, "One line per photo with its result")->excludes(q);
 
@@ -105,12 +143,15 @@ CommandRunner AddAnalyzeCommand(CLI::App& app) {
     bo.masks = a->masks;
     bo.overlays = a->overlays;
     bo.resume = a->resume;
+    bo.force = a->force;
+    bo.stop = &g_stop;
     bo.pipeline.load.max_megapixels = a->max_megapixels;
     bo.pipeline.smp.margin_mm = a->margin_mm;
     bo.pipeline.min_meaningful_dpi = a->min_dpi;
     bo.pipeline.marker.side_mm = a->marker_mm;
     bo.pipeline.marker.dictionary = a->marker_dict;
     bo.pipeline.use_marker = !a->no_marker;
+    bo.pipeline.reduced_decode = a->fast_decode;
     if (a->px_per_mm > 0) bo.pipeline.px_per_mm = a->px_per_mm;
     try {
       bo.Check();
@@ -150,6 +191,7 @@ CommandRunner AddAnalyzeCommand(CLI::App& app) {
       std::fflush(stderr);
     };
     BatchResult res;
+    InstallStopHandlers();
     try {
       res = RunBatch(bo, inputs, progress);
     } catch (const std::exception& e) {
@@ -159,6 +201,12 @@ CommandRunner AddAnalyzeCommand(CLI::App& app) {
     if (res.items.empty()) {
       std::cerr << "scarmap analyze: no images found in the inputs\n";
       return kExitUsage;
+    }
+    if (res.interrupted) {
+      std::cerr << "scarmap: interrupted: " << res.items.size() << " of " << res.total
+                << " photos done, their reports complete in " << a->out
+                << "; run the same command with --resume to finish\n";
+      return 128 + static_cast<int>(g_signal);
     }
     if (!a->quiet) {
       for (const auto& it : res.items)

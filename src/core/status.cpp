@@ -5,12 +5,13 @@
 
 namespace scarmap {
 namespace {
-constexpr std::array<std::pair<StatusCode, std::string_view>, 7> kNames = {{
+constexpr std::array<std::pair<StatusCode, std::string_view>, 8> kNames = {{
     {StatusCode::kOk, "ok"},
     {StatusCode::kNoScalp, "no_scalp"},
     {StatusCode::kUnreadable, "unreadable"},
     {StatusCode::kUnsupportedFormat, "unsupported_format"},
     {StatusCode::kTooLarge, "too_large"},
+    {StatusCode::kTooSmall, "too_small"},
     {StatusCode::kPoorQuality, "poor_quality"},
     {StatusCode::kInternalError, "internal_error"},
 }};

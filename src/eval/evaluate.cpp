@@ -98,7 +98,8 @@ ImageScore ScoreImage(const EvalOptions& o, const Truth& t, const cv::Mat& truth
   try {
     if (fs::exists(report_path)) {
       r = ReadReportFile(report_path);
-      s.report_found = r.status.ok();
+      // poor_quality reports are complete analyses (only the plan is withheld): score them.
+      s.report_found = r.status.ok() || r.status.code == StatusCode::kPoorQuality;
     }
   } catch (const Error&) {
     s.report_found = false;

@@ -100,33 +100,42 @@ Status DecodeHeic(const std::string& bytes, double max_megapixels, cv::Mat* bgr)
   return Status::Ok();
 }
 
-std::string EncodeHeic(const cv::Mat& bgr, int quality, int orientation) {
+std::string EncodeHeicImages(const std::vector<cv::Mat>& images, int primary, int quality,
+                             int orientation) {
   InitOnce();
-  if (bgr.empty() || bgr.type() != CV_8UC3) throw Error("EncodeHeic: expected CV_8UC3");
+  if (images.empty() || primary < 0 || primary >= static_cast<int>(images.size()))
+    throw Error("EncodeHeicImages: primary must index one of the images");
   if (!heif_have_encoder_for_format(heif_compression_HEVC))
     throw Error("EncodeHeic: libheif has no HEVC encoder");
   ContextPtr ctx(heif_context_alloc());
-  heif_image* raw = nullptr;
-  heif_error e = heif_image_create(bgr.cols, bgr.rows, heif_colorspace_RGB,
-                                   heif_chroma_interleaved_RGB, &raw);
-  if (e.code != heif_error_Ok) throw Error(std::string("EncodeHeic: ") + e.message);
-  ImagePtr img(raw);
-  e = heif_image_add_plane(img.get(), heif_channel_interleaved, bgr.cols, bgr.rows, 8);
-  if (e.code != heif_error_Ok) throw Error(std::string("EncodeHeic: ") + e.message);
-  int stride = 0;
-  uint8_t* plane = heif_image_get_plane(img.get(), heif_channel_interleaved, &stride);
-  cv::Mat rgb(bgr.rows, bgr.cols, CV_8UC3, plane, static_cast<size_t>(stride));
-  cv::cvtColor(bgr, rgb, cv::COLOR_BGR2RGB);
   heif_encoder* enc = nullptr;
-  e = heif_context_get_encoder_for_format(ctx.get(), heif_compression_HEVC, &enc);
+  heif_error e = heif_context_get_encoder_for_format(ctx.get(), heif_compression_HEVC, &enc);
   if (e.code != heif_error_Ok) throw Error(std::string("EncodeHeic: ") + e.message);
+  const std::unique_ptr<heif_encoder, void (*)(heif_encoder*)> enc_owner(enc, heif_encoder_release);
   heif_encoder_set_lossy_quality(enc, quality);
-  heif_encoding_options* opts = heif_encoding_options_alloc();
-  opts->image_orientation = static_cast<heif_orientation>(orientation);
-  e = heif_context_encode_image(ctx.get(), img.get(), enc, opts, nullptr);
-  heif_encoding_options_free(opts);
-  heif_encoder_release(enc);
-  if (e.code != heif_error_Ok) throw Error(std::string("EncodeHeic: ") + e.message);
+  for (size_t i = 0; i < images.size(); ++i) {
+    const cv::Mat& bgr = images[i];
+    if (bgr.empty() || bgr.type() != CV_8UC3) throw Error("EncodeHeic: expected CV_8UC3");
+    heif_image* raw = nullptr;
+    e = heif_image_create(bgr.cols, bgr.rows, heif_colorspace_RGB, heif_chroma_interleaved_RGB,
+                          &raw);
+    if (e.code != heif_error_Ok) throw Error(std::string("EncodeHeic: ") + e.message);
+    ImagePtr img(raw);
+    e = heif_image_add_plane(img.get(), heif_channel_interleaved, bgr.cols, bgr.rows, 8);
+    if (e.code != heif_error_Ok) throw Error(std::string("EncodeHeic: ") + e.message);
+    int stride = 0;
+    uint8_t* plane = heif_image_get_plane(img.get(), heif_channel_interleaved, &stride);
+    cv::Mat rgb(bgr.rows, bgr.cols, CV_8UC3, plane, static_cast<size_t>(stride));
+    cv::cvtColor(bgr, rgb, cv::COLOR_BGR2RGB);
+    heif_encoding_options* opts = heif_encoding_options_alloc();
+    opts->image_orientation = static_cast<heif_orientation>(orientation);
+    heif_image_handle* h = nullptr;
+    e = heif_context_encode_image(ctx.get(), img.get(), enc, opts, &h);
+    heif_encoding_options_free(opts);
+    if (e.code != heif_error_Ok) throw Error(std::string("EncodeHeic: ") + e.message);
+    HandlePtr handle(h);
+    if (static_cast<int>(i) == primary) heif_context_set_primary_image(ctx.get(), handle.get());
+  }
   std::string out;
   heif_writer writer{};
   writer.writer_api_version = 1;
@@ -139,6 +148,10 @@ std::string EncodeHeic(const cv::Mat& bgr, int quality, int orientation) {
   return out;
 }
 
+std::string EncodeHeic(const cv::Mat& bgr, int quality, int orientation) {
+  return EncodeHeicImages({bgr}, 0, quality, orientation);
+}
+
 #else  // no libheif
 
 bool HeicDecodeSupported() { return false; }
@@ -147,6 +160,9 @@ Status ReadHeicSize(const std::string&, int*, int*) {
 }
 Status DecodeHeic(const std::string&, double, cv::Mat*) {
   return {StatusCode::kUnsupportedFormat, "scarmap was built without libheif"};
+}
+std::string EncodeHeicImages(const std::vector<cv::Mat>&, int, int, int) {
+  throw Error("scarmap was built without libheif");
 }
 std::string EncodeHeic(const cv::Mat&, int, int) {
   throw Error("scarmap was built without libheif");

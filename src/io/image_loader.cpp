@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cerrno>
 #include <cstdint>
 #include <cstring>
 #include <fstream>
@@ -54,8 +55,13 @@ TiffInfo ParseTiff(const Bytes& b, size_t base) {
     const uint32_t tag = u16(e), type = u16(e + 2);
     const uint32_t value = type == 3 ? u16(e + 8) : u32(e + 8);
     switch (tag) {
-      case 256: t.width = static_cast<int>(value); break;
-      case 257: t.height = static_cast<int>(value); break;
+      // A repeated size tag: keep the larger, whichever a decoder uses (the limit must hold).
+      case 256:
+        t.width = std::max(t.width, static_cast<int>(std::min<uint32_t>(value, INT32_MAX)));
+        break;
+      case 257:
+        t.height = std::max(t.height, static_cast<int>(std::min<uint32_t>(value, INT32_MAX)));
+        break;
       case 274: t.orientation = static_cast<int>(value); break;
       case 296: t.res_unit = static_cast<int>(value); break;
       case 282:
@@ -96,8 +102,9 @@ void ParseJpeg(const Bytes& b, ImageHeader* h) {
       }
     } else if ((marker >= 0xC0 && marker <= 0xCF) && marker != 0xC4 && marker != 0xC8 &&
                marker != 0xCC) {
-      h->height = static_cast<int>(b.Be16(seg + 1));
-      h->width = static_cast<int>(b.Be16(seg + 3));
+      // Several frame headers: keep the largest size (the limit must hold for any of them).
+      h->height = std::max(h->height, static_cast<int>(b.Be16(seg + 1)));
+      h->width = std::max(h->width, static_cast<int>(b.Be16(seg + 3)));
     }
     o += 2 + len;
   }
@@ -198,11 +205,42 @@ bool PngTruncated(const std::string& s) {
   return s.size() < 12 || s.compare(s.size() - 8, 4, "IEND") != 0;
 }
 
+// too_large / too_small for a `width` x `height` image, or ok. `what` names the size's origin.
+Status CheckSize(const LoadOptions& o, int width, int height, const std::string& what) {
+  const std::string size = std::to_string(width) + "x" + std::to_string(height);
+  const double limit = o.max_megapixels * 1e6;
+  if (static_cast<double>(width) * height > limit)
+    return {StatusCode::kTooLarge, what + " " + size + " pixels, above the limit of " +
+                                       std::to_string(static_cast<long long>(limit))};
+  const int lo = std::min(width, height), hi = std::max(width, height);
+  if (lo < o.min_side_px)
+    return {StatusCode::kTooSmall, what + " " + size + " pixels: a side is shorter than " +
+                                       std::to_string(o.min_side_px) + " px"};
+  if (hi > o.max_aspect_ratio * lo)
+    return {StatusCode::kTooSmall, what + " " + size + " pixels: too thin (longer side more than " +
+                                       std::to_string(static_cast<int>(o.max_aspect_ratio)) +
+                                       " x the shorter)"};
+  return Status::Ok();
+}
+
 }  // namespace
 
 void LoadOptions::Check() const {
   if (!(max_megapixels > 0.0 && max_megapixels <= 1000.0))
     throw Error("max_megapixels must be in (0, 1000]");
+  if (min_side_px < 1) throw Error("min_side_px must be >= 1");
+  if (!(max_aspect_ratio >= 1.0)) throw Error("max_aspect_ratio must be >= 1");
+  if (reduction != 1 && reduction != 2 && reduction != 4 && reduction != 8)
+    throw Error("load.reduction must be 1, 2, 4 or 8");
+}
+
+int UsableReduction(const ImageHeader& header, int max_reduction) {
+  if (header.format != "jpeg" || header.width <= 0 || header.height <= 0) return 1;
+  int r = 1;
+  while (r * 2 <= std::min(max_reduction, 8) && header.width % (r * 2) == 0 &&
+         header.height % (r * 2) == 0)
+    r *= 2;
+  return r;
 }
 
 ImageHeader ReadImageHeader(const std::string& bytes) {
@@ -251,15 +289,16 @@ LoadedImage LoadImageFromBytes(const LoadOptions& options, const std::string& by
     out.status = {StatusCode::kUnreadable, "not an image (unknown file signature): " + name};
     return out;
   }
-  const double limit = options.max_megapixels * 1e6;
   if (h.format == "heic") {
     int w = 0, hh = 0;
     Status s = ReadHeicSize(bytes, &w, &hh);
     if (s.ok()) {
       out.header.width = w;
       out.header.height = hh;
-      s = DecodeHeic(bytes, options.max_megapixels, &out.bgr);
+      s = CheckSize(options, w, hh, "heic image declares");
     }
+    if (s.ok()) s = DecodeHeic(bytes, options.max_megapixels, &out.bgr);
+    if (s.ok()) s = CheckSize(options, out.bgr.cols, out.bgr.rows, "decoded heic image is");
     out.status = s;
     if (!s.ok()) {
       out.status.message += ": " + name;
@@ -272,11 +311,9 @@ LoadedImage LoadImageFromBytes(const LoadOptions& options, const std::string& by
                   "damaged " + h.format + " header (no image size): " + name};
     return out;
   }
-  if (static_cast<double>(h.width) * h.height > limit) {
-    out.status = {StatusCode::kTooLarge,
-                  h.format + " image declares " + std::to_string(h.width) + "x" +
-                      std::to_string(h.height) + " pixels, above the limit of " +
-                      std::to_string(static_cast<long long>(limit)) + ": " + name};
+  out.status = CheckSize(options, h.width, h.height, h.format + " image declares");
+  if (!out.status.ok()) {
+    out.status.message += ": " + name;
     return out;
   }
   if (h.format == "jpeg" && JpegTruncated(bytes)) {
@@ -287,11 +324,17 @@ LoadedImage LoadImageFromBytes(const LoadOptions& options, const std::string& by
     out.status = {StatusCode::kUnreadable, "truncated PNG (no IEND chunk): " + name};
     return out;
   }
+  // libjpeg's DCT scaling; the flag values are OpenCV's IMREAD_REDUCED_COLOR_2/4/8.
+  const int reduction = UsableReduction(h, options.reduction);
+  const int flags = reduction == 2   ? cv::IMREAD_REDUCED_COLOR_2
+                    : reduction == 4 ? cv::IMREAD_REDUCED_COLOR_4
+                    : reduction == 8 ? cv::IMREAD_REDUCED_COLOR_8
+                                     : cv::IMREAD_UNCHANGED;
   cv::Mat decoded;
   try {
     const cv::Mat buf(1, static_cast<int>(bytes.size()), CV_8U,
                       const_cast<char*>(bytes.data()));
-    decoded = cv::imdecode(buf, cv::IMREAD_UNCHANGED | cv::IMREAD_IGNORE_ORIENTATION);
+    decoded = cv::imdecode(buf, flags | cv::IMREAD_IGNORE_ORIENTATION);
   } catch (const cv::Exception& e) {
     out.status = {StatusCode::kUnreadable, "cannot decode " + h.format + ": " + name};
     return out;
@@ -300,46 +343,72 @@ LoadedImage LoadImageFromBytes(const LoadOptions& options, const std::string& by
     out.status = {StatusCode::kUnreadable, "cannot decode " + h.format + " (damaged data): " + name};
     return out;
   }
+  if (reduction > 1 &&
+      (decoded.cols * reduction != h.width || decoded.rows * reduction != h.height)) {
+    // The header's size was not the decoded one: decode in full rather than guess the mapping
+    // (the full decode then checks the decoded size).
+    LoadOptions full = options;
+    full.reduction = 1;
+    return LoadImageFromBytes(full, bytes, name);
+  }
+  // The decoder's size is the truth: a header that lied about it is refused here.
+  out.status = CheckSize(options, decoded.cols * reduction, decoded.rows * reduction,
+                         "decoded " + h.format + " image is");
+  if (!out.status.ok()) {
+    out.status.message += ": " + name;
+    return out;
+  }
   out.bgr = Orient(To8uc3(decoded), h.exif_orientation);
-  out.status = Status::Ok();
+  out.reduction = reduction;
   return out;
 }
 
-LoadedImage LoadImage(const LoadOptions& options, const std::filesystem::path& path) {
+Status ReadImageFile(const std::filesystem::path& path, std::string* bytes) {
   namespace fs = std::filesystem;
-  LoadedImage out;
   std::error_code ec;
   const fs::file_status st = fs::status(path, ec);
   if (ec || !fs::exists(st)) {
-    out.status = {StatusCode::kUnreadable, "file not found: " + path.string()};
-    return out;
+    std::error_code lec;
+    const bool link = fs::is_symlink(fs::symlink_status(path, lec));
+    std::string why = "file not found: ";
+    if (link && ec.value() == ELOOP)
+      why = "symbolic link loop: ";
+    else if (link)
+      why = "broken symbolic link: ";
+    else if (ec.value() == EACCES)
+      why = "permission denied: ";
+    return {StatusCode::kUnreadable, why + path.string()};
   }
-  if (fs::is_directory(st)) {
-    out.status = {StatusCode::kUnreadable, "is a folder, not an image file: " + path.string()};
-    return out;
-  }
-  if (!fs::is_regular_file(st)) {
-    out.status = {StatusCode::kUnreadable, "not a regular file: " + path.string()};
-    return out;
-  }
+  if (fs::is_directory(st))
+    return {StatusCode::kUnreadable, "is a folder, not an image file: " + path.string()};
+  if (!fs::is_regular_file(st))
+    return {StatusCode::kUnreadable, "not a regular file: " + path.string()};
   // Refuse absurd file sizes before reading them into memory (a 100 MP photo is < 1 GB).
   const auto size = fs::file_size(path, ec);
-  if (!ec && size > (1ull << 30)) {
-    out.status = {StatusCode::kTooLarge, "file larger than 1 GiB: " + path.string()};
-    return out;
-  }
+  if (!ec && size > (1ull << 30))
+    return {StatusCode::kTooLarge, "file larger than 1 GiB: " + path.string()};
+  errno = 0;
   std::ifstream in(path, std::ios::binary);
   if (!in) {
-    out.status = {StatusCode::kUnreadable, "cannot open (permission denied?): " + path.string()};
-    return out;
+    const int err = errno;
+    return {StatusCode::kUnreadable,
+            (err == EACCES || err == EPERM
+                 ? std::string("permission denied: ")
+                 : "cannot open (" + std::string(std::strerror(err)) + "): ") +
+                path.string()};
   }
+  bytes->clear();
+  if (!ec) bytes->reserve(static_cast<size_t>(size));
+  bytes->assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  if (in.bad()) return {StatusCode::kUnreadable, "read error: " + path.string()};
+  return Status::Ok();
+}
+
+LoadedImage LoadImage(const LoadOptions& options, const std::filesystem::path& path) {
   std::string bytes;
-  if (!ec) bytes.reserve(static_cast<size_t>(size));
-  bytes.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-  if (in.bad()) {
-    out.status = {StatusCode::kUnreadable, "read error: " + path.string()};
-    return out;
-  }
+  LoadedImage out;
+  out.status = ReadImageFile(path, &bytes);
+  if (!out.status.ok()) return out;
   return LoadImageFromBytes(options, bytes, path.string());
 }
 

@@ -1,6 +1,7 @@
 #include "scarmap/io/output.hpp"
 
 #include <fcntl.h>
+#include <sys/file.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -46,6 +47,39 @@ void WriteFileAtomic(const fs::path& path, std::string_view bytes) {
   }
 }
 
+bool IsAtomicTemporaryName(std::string_view name) { return name.substr(0, 5) == ".tmp."; }
+
+int RemoveStaleTemporaries(const fs::path& folder) {
+  int removed = 0;
+  std::error_code ec;
+  for (fs::directory_iterator it(folder, ec), end; !ec && it != end; it.increment(ec)) {
+    if (!IsAtomicTemporaryName(it->path().filename().string())) continue;
+    std::error_code fec;
+    const fs::file_status st = it->symlink_status(fec);
+    if (!fec && (fs::is_regular_file(st) || fs::is_symlink(st)) && fs::remove(it->path(), fec))
+      ++removed;
+  }
+  return removed;
+}
+
+FolderLock::FolderLock(const fs::path& folder) {
+  fd_ = ::open(folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd_ < 0) throw Error("cannot open folder " + folder.string() + ": " + std::strerror(errno));
+  if (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
+    const int err = errno;
+    ::close(fd_);
+    fd_ = -1;
+    if (err == EWOULDBLOCK)
+      throw Error("another scarmap run is writing into " + folder.string() +
+                  "; wait for it to finish or choose another output folder");
+    throw Error("cannot lock " + folder.string() + ": " + std::strerror(err));
+  }
+}
+
+FolderLock::~FolderLock() {
+  if (fd_ >= 0) ::close(fd_);  // closing releases the lock
+}
+
 void WriteImageAtomic(const fs::path& path, const cv::Mat& image, const std::vector<int>& params) {
   std::vector<uchar> buf;
   std::string ext = path.extension().string();
@@ -54,14 +88,51 @@ void WriteImageAtomic(const fs::path& path, const cv::Mat& image, const std::vec
   WriteFileAtomic(path, std::string_view(reinterpret_cast<const char*>(buf.data()), buf.size()));
 }
 
+namespace {
+
+// Length of the valid UTF-8 sequence at s[i] (RFC 3629: no overlongs, surrogates or > U+10FFFF),
+// 0 when the bytes there are not one.
+size_t Utf8SequenceAt(std::string_view s, size_t i) {
+  const auto at = [&](size_t k) { return static_cast<unsigned char>(s[k]); };
+  const unsigned char c = at(i);
+  size_t n = 0;
+  unsigned char lo = 0x80, hi = 0xBF;  // allowed range of the second byte
+  if (c < 0x80) return 1;
+  if (c >= 0xC2 && c <= 0xDF) {
+    n = 2;
+  } else if (c >= 0xE0 && c <= 0xEF) {
+    n = 3;
+    if (c == 0xE0) lo = 0xA0;
+    if (c == 0xED) hi = 0x9F;
+  } else if (c >= 0xF0 && c <= 0xF4) {
+    n = 4;
+    if (c == 0xF0) lo = 0x90;
+    if (c == 0xF4) hi = 0x8F;
+  } else {
+    return 0;
+  }
+  if (i + n > s.size()) return 0;
+  if (at(i + 1) < lo || at(i + 1) > hi) return 0;
+  for (size_t k = 2; k < n; ++k)
+    if (at(i + k) < 0x80 || at(i + k) > 0xBF) return 0;
+  return n;
+}
+
+}  // namespace
+
 std::string SanitizeStem(std::string_view stem) {
   std::string out;
-  for (unsigned char c : stem) {
-    if (c < 0x20 || c == 0x7f || c == '/' || c == '\\' || c == ':' || c == '*' || c == '?' ||
-        c == '"' || c == '<' || c == '>' || c == '|')
-      out.push_back('_');
-    else
-      out.push_back(static_cast<char>(c));
+  for (size_t i = 0; i < stem.size();) {
+    const unsigned char c = static_cast<unsigned char>(stem[i]);
+    const size_t n = Utf8SequenceAt(stem, i);
+    if (n == 0 || c < 0x20 || c == 0x7f || c == '/' || c == '\\' || c == ':' || c == '*' ||
+        c == '?' || c == '"' || c == '<' || c == '>' || c == '|') {
+      out.push_back('_');  // also each byte that is not valid UTF-8: names stay valid text
+      i += n == 0 ? 1 : n;
+    } else {
+      out.append(stem.substr(i, n));
+      i += n;
+    }
   }
   while (!out.empty() && (out.front() == '.' || out.front() == ' ')) out.erase(out.begin());
   if (out.size() > 120) {
@@ -84,7 +155,7 @@ OutputFolder::OutputFolder(const fs::path& root) {
   if (ec) throw Error("cannot resolve output folder " + root.string() + ": " + ec.message());
 }
 
-std::map<fs::path, std::string> OutputFolder::AssignStems(const std::vector<fs::path>& inputs) const {
+std::map<fs::path, std::string> OutputFolder::AssignStems(const std::vector<fs::path>& inputs) {
   std::vector<fs::path> sorted = inputs;
   std::sort(sorted.begin(), sorted.end());
   sorted.erase(std::unique(sorted.begin(), sorted.end()), sorted.end());

@@ -7,6 +7,7 @@
 
 #include <opencv2/imgproc.hpp>
 
+#include "scarmap/core/format.hpp"
 #include "scarmap/core/truth.hpp"
 #include "scarmap/core/version.hpp"
 #include "scarmap/measure/color_difference.hpp"
@@ -14,12 +15,6 @@
 
 namespace scarmap {
 namespace {
-
-std::string Fmt(const char* fmt, double v) {
-  char buf[160];
-  std::snprintf(buf, sizeof(buf), fmt, v);
-  return buf;
-}
 
 std::vector<cv::Point2d> ToOriginal(const WorkingImage& w, const std::vector<cv::Point2d>& pts) {
   std::vector<cv::Point2d> out;
@@ -51,12 +46,14 @@ Report BaseReport(const std::string& name) {
   return r;
 }
 
-// Calibration: operator flag > marker > meaningful DPI > none.
+// Calibration: operator flag > marker > meaningful DPI > none. `img` is the photo decoded at
+// 1/reduction of its size; the marker is reported in original pixels.
 std::optional<MarkerDetection> Calibrate(const PipelineOptions& o, const cv::Mat& img,
-                                         std::optional<double> dpi, Report& r) {
+                                         int reduction, std::optional<double> dpi, Report& r) {
   std::optional<MarkerDetection> marker;
   if (o.use_marker) {
-    const MarkerDetection d = DetectMarker(o.marker, img);
+    MarkerDetection d = DetectMarker(o.marker, img);
+    if (d.found && reduction > 1) d = ToFullSize(d, reduction);
     if (d.found) marker = d;
   }
   if (o.px_per_mm) {
@@ -92,6 +89,42 @@ std::optional<MarkerDetection> Calibrate(const PipelineOptions& o, const cv::Mat
   return marker;
 }
 
+// The colour reference found on `img`, the photo decoded at 1/reduction of its size, with
+// `marker` given in original pixels; the chart outline is returned in original pixels.
+ColorCorrection FindColorReferenceFullSize(const ColorReferenceOptions& o, const cv::Mat& img,
+                                           int reduction,
+                                           const std::optional<MarkerDetection>& marker) {
+  std::optional<MarkerDetection> decoded = marker;
+  if (decoded && reduction > 1) decoded = ToFullSize(*decoded, 1.0 / reduction);
+  ColorCorrection c = FindColorReference(o, img, decoded ? &*decoded : nullptr);
+  for (cv::Point2d& p : c.chart_corners_px)
+    p = {(p.x + 0.5) * reduction - 0.5, (p.y + 0.5) * reduction - 0.5};
+  return c;
+}
+
+// A ColorChecker chart (its outline grown by 5 %) is not scalp either.
+void ExcludeChart(const ColorCorrection& c, const WorkingImage& w, cv::Mat& scalp_mask) {
+  if (c.chart_corners_px.size() != 4) return;
+  cv::Point2d centre(0, 0);
+  for (const auto& p : c.chart_corners_px) centre += 0.25 * p;
+  std::vector<cv::Point> poly;
+  for (const auto& p : c.chart_corners_px) {
+    const cv::Point2d g = centre + 1.05 * (p - centre);
+    poly.emplace_back(static_cast<int>(std::lround((g.x + 0.5) * w.scale - 0.5)),
+                      static_cast<int>(std::lround((g.y + 0.5) * w.scale - 0.5)));
+  }
+  cv::fillConvexPoly(scalp_mask, poly, cv::Scalar(0));
+}
+
+// Quality warnings into the report; the poor ones also become SMP referrals.
+void AddQuality(PhotoQuality q, Report& r, std::vector<std::string>* referrals) {
+  for (const QualityIssue& i : q.issues) {
+    r.warnings.push_back(i.message);
+    if (i.poor && referrals) referrals->push_back("photo quality: " + i.message);
+  }
+  r.quality = std::move(q);
+}
+
 // Marker and its card must not count as scalp.
 void ExcludeMarker(const MarkerDetection& d, const WorkingImage& w, cv::Mat& scalp_mask) {
   // The card: the marker square grown by its quiet zone and card margin (x2 about the centre).
@@ -104,17 +137,70 @@ void ExcludeMarker(const MarkerDetection& d, const WorkingImage& w, cv::Mat& sca
   cv::fillConvexPoly(scalp_mask, card, cv::Scalar(0));
 }
 
-AnalysisResult Analyze(const PipelineOptions& o, const cv::Mat& img, std::optional<double> dpi,
-                       Report r) {
+// The marker's scale holds near the marker; the scalp curves away from it (MarkerOptions).
+void WarnMarkerFarFromScars(const MarkerOptions& mo, const MarkerDetection& d,
+                            const WorkingImage& w, const cv::Mat& any_scar, double orig_ppm,
+                            Report& r) {
+  const cv::Moments m = cv::moments(any_scar, true);
+  if (m.m00 <= 0.0 || orig_ppm <= 0.0) return;
+  const cv::Point2d centroid = w.ToOriginal({m.m10 / m.m00, m.m01 / m.m00});
+  const double mm = cv::norm(d.center_px - centroid) / orig_ppm;
+  if (mm > mo.far_warn_mm)
+    r.warnings.push_back("the calibration marker is " + Fmt("%.0f", mm) +
+                         " mm from the centre of the scars (more than " +
+                         Fmt("%.0f", mo.far_warn_mm) +
+                         " mm): the scalp curves between them, so its scale may not hold at the "
+                         "scars; place the marker next to them");
+}
+
+// The photo as AnalysisResult::upright keeps it: shrunk to keep_image_max_side when asked.
+void KeepImage(const PipelineOptions& o, const cv::Mat& img, cv::Size full, AnalysisResult& res) {
+  if (!o.keep_image) return;
+  res.upright = img;
+  const double s = o.keep_image_max_side > 0
+                       ? static_cast<double>(o.keep_image_max_side) / std::max(img.cols, img.rows)
+                       : 1.0;
+  if (s < 1.0)
+    cv::resize(img, res.upright,
+               cv::Size(std::max(1, cvRound(img.cols * s)), std::max(1, cvRound(img.rows * s))), 0,
+               0, cv::INTER_AREA);
+  res.upright_scale = static_cast<double>(res.upright.cols) / full.width;
+}
+
+// Analyses `img`, the upright photo decoded at 1/reduction of its size. `img` is taken by value
+// so that, when the caller hands over the only reference (a photo loaded from a file), the
+// decoded photo is freed once the working image exists: the detectors, the quality gate and the
+// colour measurement need only the working image (the colour reference is found on the decoded
+// photo before that), and a 48 MP photo is 144 MB. When the scale found (a marker) needs a finer
+// decode than `reduction`, sets *finer to that reduction and returns nothing else.
+AnalysisResult Analyze(const PipelineOptions& o, cv::Mat img, int reduction,
+                       std::optional<double> dpi, Report r, int* finer = nullptr) {
   AnalysisResult res;
-  r.image.width = img.cols;
-  r.image.height = img.rows;
-  const std::optional<MarkerDetection> marker = Calibrate(o, img, dpi, r);
+  const cv::Size full(img.cols * reduction, img.rows * reduction);
+  r.image.width = full.width;
+  r.image.height = full.height;
+  const std::optional<MarkerDetection> marker = Calibrate(o, img, reduction, dpi, r);
 
   const double orig_ppm = r.calibration.px_per_mm.value_or(0.0);
-  WorkingImage w = MakeWorkingImage(o.working, img, orig_ppm);
+  if (reduction > 1 && finer) {
+    const int need = MaxDecodeReduction(o.working, full, orig_ppm);
+    if (need < reduction) {
+      *finer = need;
+      return res;
+    }
+  }
+  r.calibration.color = FindColorReferenceFullSize(o.color, img, reduction, marker);
+  WorkingImage w = MakeWorkingImage(o.working, img, orig_ppm, reduction);
+  KeepImage(o, img, full, res);
+  img.release();  // the decoded photo is not needed any more (the caller moved it in)
   r.processing.working_px_per_mm = w.px_per_mm;
+  r.processing.decode_reduction = reduction;
   r.processing.working_scale = w.scale;
+  if (w.capped)
+    r.warnings.push_back("the photo covers a wide field at a low resolution: it was analysed at " +
+                         Fmt("%.1f", w.px_per_mm) + " px/mm instead of " +
+                         Fmt("%.0f", o.working.target_px_per_mm) +
+                         " (working-image size cap), so the smallest FUE dots may be missed");
   if (!w.scale_known)
     r.warnings.push_back("no physical scale (no marker, no --px-per-mm, no meaningful DPI): mm "
                          "fields are null; detection assumed " +
@@ -122,15 +208,23 @@ AnalysisResult Analyze(const PipelineOptions& o, const cv::Mat& img, std::option
   w.lab = BgrToLab(w.bgr);
   ScalpRegion scalp = FindScalp(o.scalp, w);
   if (marker) ExcludeMarker(*marker, w, scalp.mask);
+  ExcludeChart(r.calibration.color, w, scalp.mask);
   w.scalp_mask = scalp.mask;
   const double scalp_px = cv::countNonZero(w.scalp_mask);
   const double px2_per_mm2 = w.px_per_mm * w.px_per_mm;
   if (!scalp.found || scalp_px <= 0.0 ||
       (w.scale_known && scalp_px / px2_per_mm2 < o.scalp.min_scalp_area_mm2)) {
-    r.status = {StatusCode::kNoScalp, "no scalp skin found in the photo"};
+    // Judge the whole frame (no scalp checks): a photo too dark, blurred or glaring to find the
+    // scalp in is a quality problem the operator can fix, not a missing scalp.
+    WorkingImage frame = w;
+    frame.scalp_mask = cv::Mat();
+    AddQuality(AssessQuality(o.quality, frame, {}, {}, orig_ppm), r, nullptr);
+    r.status = r.quality->poor()
+                   ? Status{StatusCode::kPoorQuality, "no scalp skin found, and the photo quality "
+                                                      "is too poor: " + r.quality->PoorSummary()}
+                   : Status{StatusCode::kNoScalp, "no scalp skin found in the photo"};
     res.report = std::move(r);
-    if (o.want_mask) res.mask = cv::Mat::zeros(img.size(), CV_8U);
-    if (o.keep_image) res.upright = img;
+    if (o.want_mask) res.work_mask = cv::Mat::zeros(w.bgr.size(), CV_8U);
     return res;
   }
 
@@ -141,6 +235,12 @@ AnalysisResult Analyze(const PipelineOptions& o, const cv::Mat& img, std::option
   cv::Mat fue_mask = fue.labels.empty() ? cv::Mat::zeros(w.bgr.size(), CV_8U) : fue.labels > 0;
   const cv::Mat any_scar = fut_mask | fue_mask;
   cv::Mat hair = fol.hair_mask.empty() ? cv::Mat::zeros(w.bgr.size(), CV_8U) : fol.hair_mask;
+  SmpContext ctx;
+  AddQuality(AssessQuality(o.quality, w, hair, any_scar, orig_ppm), r, &ctx.quality_referrals);
+  // Colour is measured on the corrected CIELAB; detection above saw the photo as it is.
+  WorkingImage measured = w;
+  if (r.calibration.color.source != ColorSource::kNone)
+    measured.lab = BgrToLab(w.bgr, r.calibration.color);
 
   const bool mm = w.scale_known;
   const double orig_per_work = 1.0 / w.scale;
@@ -150,8 +250,8 @@ AnalysisResult Analyze(const PipelineOptions& o, const cv::Mat& img, std::option
   std::vector<cv::Rect> boxes;  // per scar id - 1
   int next_id = 1;
   double total_len_px = 0.0;
-  const cv::Point2d centre(img.cols / 2.0, img.rows / 2.0);
-  const double half_diag = 0.5 * std::hypot(img.cols, img.rows);
+  const cv::Point2d centre(full.width / 2.0, full.height / 2.0);
+  const double half_diag = 0.5 * std::hypot(full.width, full.height);
   bool far = false;
 
   for (size_t i = 0; i < fut.bands.size(); ++i) {
@@ -224,16 +324,18 @@ AnalysisResult Analyze(const PipelineOptions& o, const cv::Mat& img, std::option
   }
   // Contrast of every scar against the skin around it (hair and other scars excluded).
   for (auto& s : r.fut) {
-    s.contrast = MeasureContrast(o.contrast, w, labels, s.id, boxes[s.id - 1], hair);
+    s.contrast = MeasureContrast(o.contrast, measured, labels, s.id, boxes[s.id - 1], hair);
     plan_in[s.id - 1].contrast = s.contrast;
   }
   for (auto& s : r.fue) {
-    s.contrast = MeasureContrast(o.contrast, w, labels, s.id, boxes[s.id - 1], hair);
+    s.contrast = MeasureContrast(o.contrast, measured, labels, s.id, boxes[s.id - 1], hair);
     plan_in[s.id - 1].contrast = s.contrast;
   }
   if (far)
     r.warnings.push_back("a scar reaches far from the image centre: on a curved scalp its "
                          "length there may be foreshortened");
+  if (marker && r.calibration.source == CalibrationSource::kMarker)
+    WarnMarkerFarFromScars(o.marker, *marker, w, any_scar, orig_ppm, r);
 
   // Scalp and skin colour (hair and scars excluded).
   r.scalp.area_px = scalp_px * orig_per_work * orig_per_work;
@@ -241,10 +343,10 @@ AnalysisResult Analyze(const PipelineOptions& o, const cv::Mat& img, std::option
   {
     const cv::Mat skin = w.scalp_mask & ~hair & ~any_scar;
     std::vector<float> ch[3];
-    for (int y = 0; y < w.lab.rows; y += 2) {
+    for (int y = 0; y < measured.lab.rows; y += 2) {
       const uchar* s = skin.ptr<uchar>(y);
-      const cv::Vec3f* lab = w.lab.ptr<cv::Vec3f>(y);
-      for (int x = 0; x < w.lab.cols; x += 2)
+      const cv::Vec3f* lab = measured.lab.ptr<cv::Vec3f>(y);
+      for (int x = 0; x < measured.lab.cols; x += 2)
         if (s[x])
           for (int k = 0; k < 3; ++k) ch[k].push_back(lab[x][k]);
     }
@@ -290,24 +392,21 @@ AnalysisResult Analyze(const PipelineOptions& o, const cv::Mat& img, std::option
   }
 
   // SMP plan.
-  SmpContext ctx;
   ctx.calibration_uncertainty_rel = r.calibration.uncertainty_rel;
   ctx.skin_lab = r.scalp.skin_lab;
   ctx.ita_deg = r.scalp.ita_deg;
   ctx.ita_class = r.scalp.ita_class;
-  r.smp_plan = PlanSmp(o.smp, w, fol, labels, plan_in, ctx);
+  r.smp_plan = PlanSmp(o.smp, measured, fol, labels, plan_in, ctx);
 
   if (o.want_mask) {
-    cv::Mat work_mask = cv::Mat::zeros(w.bgr.size(), CV_8U);
-    work_mask.setTo(1, fut_mask);
-    work_mask.setTo(2, fue_mask);
-    if (w.scale < 1.0)
-      cv::resize(work_mask, res.mask, img.size(), 0, 0, cv::INTER_NEAREST);
-    else
-      res.mask = work_mask;
+    res.work_mask = cv::Mat::zeros(w.bgr.size(), CV_8U);
+    res.work_mask.setTo(1, fut_mask);
+    res.work_mask.setTo(2, fue_mask);
   }
-  if (o.keep_image) res.upright = img;
-  r.status = Status::Ok();
+  r.status = r.quality && r.quality->poor()
+                 ? Status{StatusCode::kPoorQuality,
+                          "photo quality too poor to plan from: " + r.quality->PoorSummary()}
+                 : Status::Ok();
   res.report = std::move(r);
   return res;
 }
@@ -316,8 +415,11 @@ AnalysisResult Analyze(const PipelineOptions& o, const cv::Mat& img, std::option
 
 void PipelineOptions::Check() const {
   load.Check();
+  if (keep_image_max_side < 0) throw Error("keep_image_max_side must be >= 0");
   working.Check();
   if (use_marker) marker.Check();
+  color.Check();
+  quality.Check();
   scalp.Check();
   follicle.Check();
   fut.Check();
@@ -329,43 +431,110 @@ void PipelineOptions::Check() const {
   if (!(min_meaningful_dpi > 0.0)) throw Error("min_meaningful_dpi must be > 0");
 }
 
-AnalysisResult AnalyzeImage(const PipelineOptions& options, const cv::Mat& upright_bgr,
-                            const std::string& name, std::optional<double> dpi) {
+namespace {
+
+// AnalyzeImage on a decoded photo it may own (then freed early, see Analyze).
+AnalysisResult AnalyzeDecoded(const PipelineOptions& options, cv::Mat upright_bgr,
+                              const std::string& name, std::optional<double> dpi) {
   Report base = BaseReport(name);
+  const cv::Size size = upright_bgr.size();
   try {
     if (upright_bgr.empty() || upright_bgr.type() != CV_8UC3)
       throw Error("AnalyzeImage: expected a non-empty CV_8UC3 image");
-    return Analyze(options, upright_bgr, dpi, std::move(base));
+    return Analyze(options, std::move(upright_bgr), 1, dpi, std::move(base));
   } catch (const std::exception& e) {
     AnalysisResult res;
     res.report = BaseReport(name);
-    res.report.image.width = upright_bgr.cols;
-    res.report.image.height = upright_bgr.rows;
+    res.report.image.width = size.width;
+    res.report.image.height = size.height;
     res.report.status = {StatusCode::kInternalError, e.what()};
     return res;
   }
 }
 
+}  // namespace
+
+AnalysisResult AnalyzeImage(const PipelineOptions& options, const cv::Mat& upright_bgr,
+                            const std::string& name, std::optional<double> dpi) {
+  return AnalyzeDecoded(options, upright_bgr, name, dpi);
+}
+
 AnalysisResult AnalyzeImage(const PipelineOptions& options, const std::filesystem::path& path) {
   const std::string name = path.string();
+  std::string bytes;
   LoadedImage img;
-  try {
-    img = LoadImage(options.load, path);
-  } catch (const std::exception& e) {
-    img.status = {StatusCode::kInternalError, std::string("loading failed: ") + e.what()};
+  img.status = ReadImageFile(path, &bytes);
+  // The decode reduction from the scale known before decoding (flag, else a meaningful
+  // resolution tag, else none); a marker found in the photo may then ask for a finer one.
+  int reduction = 1;
+  if (img.status.ok() && options.reduced_decode) {
+    const ImageHeader h = ReadImageHeader(bytes);
+    const cv::Size stored(h.width, h.height);
+    double ppm = 0.0;
+    if (options.px_per_mm)
+      ppm = *options.px_per_mm;
+    else if (h.dpi && *h.dpi >= options.min_meaningful_dpi)
+      ppm = *h.dpi / 25.4;
+    if (stored.area() > 0) {
+      reduction = MaxDecodeReduction(options.working, stored, ppm);
+      // What is kept for the overlay must not be upsampled either.
+      const int keep = options.keep_image_max_side;
+      if (options.keep_image)
+        while (reduction > 1 && (keep == 0 || std::max(h.width, h.height) / reduction < keep))
+          reduction /= 2;
+    }
   }
-  if (!img.status.ok()) {
+  for (;;) {
+    if (img.status.ok()) {
+      try {
+        LoadOptions load = options.load;
+        load.reduction = reduction;
+        img = LoadImageFromBytes(load, bytes, name);
+      } catch (const std::exception& e) {
+        img.status = {StatusCode::kInternalError, std::string("loading failed: ") + e.what()};
+      }
+    }
+    if (!img.status.ok()) {
+      AnalysisResult res;
+      res.report = BaseReport(name);
+      res.report.status = img.status;
+      res.report.image.sha256 = img.sha256;
+      res.report.image.format = img.header.format;
+      return res;
+    }
+    // The file's bytes are kept only for a finer decode, which a full-size one never needs:
+    // then they are freed before the analysis (they would add to its peak memory).
+    if (img.reduction == 1) std::string().swap(bytes);
     AnalysisResult res;
-    res.report = BaseReport(name);
-    res.report.status = img.status;
+    int finer = 0;
+    const cv::Size full(img.bgr.cols * img.reduction, img.bgr.rows * img.reduction);
+    try {
+      res = Analyze(options, std::move(img.bgr), img.reduction, img.header.dpi, BaseReport(name),
+                    &finer);
+    } catch (const std::exception& e) {
+      res = AnalysisResult{};
+      res.report = BaseReport(name);
+      res.report.image.width = full.width;
+      res.report.image.height = full.height;
+      res.report.status = {StatusCode::kInternalError, e.what()};
+    }
+    if (finer > 0 && finer < img.reduction) {
+      reduction = finer;
+      continue;
+    }
     res.report.image.sha256 = img.sha256;
     res.report.image.format = img.header.format;
     return res;
   }
-  AnalysisResult res = AnalyzeImage(options, img.bgr, name, img.header.dpi);
-  res.report.image.sha256 = img.sha256;
-  res.report.image.format = img.header.format;
-  return res;
+}
+
+cv::Mat FullSizeMask(const AnalysisResult& result) {
+  if (result.work_mask.empty()) return {};
+  const cv::Size full(result.report.image.width, result.report.image.height);
+  if (result.work_mask.size() == full || full.area() <= 0) return result.work_mask;
+  cv::Mat mask;
+  cv::resize(result.work_mask, mask, full, 0, 0, cv::INTER_NEAREST);
+  return mask;
 }
 
 }  // namespace scarmap

@@ -7,10 +7,12 @@
 #include <set>
 #include <thread>
 
+#include <opencv2/core/utility.hpp>
 #include <opencv2/imgcodecs.hpp>
 
 #include "scarmap/io/output.hpp"
 #include "scarmap/render/batch_index.hpp"
+#include "scarmap/pipeline/run_folder.hpp"
 #include "scarmap/report/csv.hpp"
 #include "scarmap/report/report_json.hpp"
 
@@ -46,6 +48,23 @@ void DropOutlines(Report& r) {
   for (auto& g : r.smp_plan.regions) g.polygon_px = {};
 }
 
+// Sets OpenCV's thread count for `workers` concurrent analyses; restores it when destroyed.
+class CvThreads {
+ public:
+  explicit CvThreads(int workers) : saved_(cv::getNumThreads()) {
+    if (workers > 1) {
+      const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+      cv::setNumThreads(std::max(1, cores / workers));
+    }
+  }
+  ~CvThreads() { cv::setNumThreads(saved_); }
+  CvThreads(const CvThreads&) = delete;
+  CvThreads& operator=(const CvThreads&) = delete;
+
+ private:
+  int saved_;
+};
+
 // Output files of one image written (or, when resumed, found) in this run.
 struct ItemFiles {
   bool mask = false;
@@ -60,6 +79,7 @@ void BatchOptions::Check() const {
   overlay.Check();
   page.Check();
   if (jobs < 1 || jobs > 256) throw Error("jobs must be 1..256");
+  if (resume && force) throw Error("resume and force exclude each other");
   if (out_dir.empty()) throw Error("an output folder is required");
 }
 
@@ -84,15 +104,23 @@ std::vector<fs::path> ExpandInputs(const std::vector<fs::path>& inputs, bool rec
   }
   std::sort(out.begin(), out.end());
   out.erase(std::unique(out.begin(), out.end()), out.end());
+  // One photo named twice ("in" and "in/sub/../a.jpg"): one report, under the first spelling.
+  std::set<fs::path> seen;
+  std::erase_if(out, [&](const fs::path& p) {
+    std::error_code ec;
+    return !seen.insert(fs::absolute(p, ec).lexically_normal()).second;
+  });
   return out;
 }
 
 BatchResult RunBatch(const BatchOptions& options, const std::vector<fs::path>& inputs,
                      const ProgressCallback& progress) {
   options.Check();
-  const OutputFolder folder(options.out_dir);
   const std::vector<fs::path> files = ExpandInputs(inputs, options.recursive);
-  const auto stems = folder.AssignStems(files);
+  if (files.empty()) return {};  // nothing to do: the output folder is not even created
+  RunFolder run(options, files);
+  const OutputFolder& folder = run.folder();
+  const auto& stems = run.stems();
 
   BatchResult result;
   result.items.resize(files.size());
@@ -105,6 +133,7 @@ BatchResult RunBatch(const BatchOptions& options, const std::vector<fs::path>& i
 
   auto worker = [&] {
     for (size_t i = next++; i < files.size(); i = next++) {
+      if (options.stop && options.stop->load()) break;
       BatchItem item;
       item.input = files[i];
       item.stem = stems.at(files[i]);
@@ -115,7 +144,7 @@ BatchResult RunBatch(const BatchOptions& options, const std::vector<fs::path>& i
         if (options.resume && fs::exists(json_path)) {
           try {
             report = ReadReportFile(json_path);  // complete: atomic writes never leave partials
-            done = report.image.path == files[i].string();
+            done = report.image.path == AsReportText(files[i].string());
           } catch (const Error&) {
             done = false;
           }
@@ -129,16 +158,18 @@ BatchResult RunBatch(const BatchOptions& options, const std::vector<fs::path>& i
         } else {
           PipelineOptions po = options.pipeline;
           po.want_mask = options.masks;
-          po.keep_image = true;  // for the overlay and the page's thumbnail
+          po.keep_image = true;  // for the overlay and the page's thumbnail, no larger
+          po.keep_image_max_side = options.overlays ? options.overlay.max_side_px
+                                                    : options.page.thumbnail_side_px;
           AnalysisResult res = AnalyzeImage(po, files[i]);
-          if (options.masks && !res.mask.empty()) {
-            WriteImageAtomic(folder.PathFor(item.stem, ".mask.png"), res.mask);
+          if (options.masks && !res.work_mask.empty()) {
+            WriteImageAtomic(folder.PathFor(item.stem, ".mask.png"), FullSizeMask(res));
             out.mask = true;
           }
           if (!res.upright.empty()) {
             cv::Mat overlay;
             if (options.overlays) {
-              overlay = RenderOverlay(options.overlay, res.upright, res.report);
+              overlay = RenderOverlay(options.overlay, res.upright, res.report, res.upright_scale);
               WriteImageAtomic(folder.PathFor(item.stem, ".overlay.jpg"), overlay,
                                {cv::IMWRITE_JPEG_QUALITY, 88});
               out.overlay = true;
@@ -173,13 +204,26 @@ BatchResult RunBatch(const BatchOptions& options, const std::vector<fs::path>& i
   };
   if (progress && !files.empty()) progress(prog);  // 0 done: the batch has started
   const int n = std::max(1, std::min<int>(options.jobs, static_cast<int>(files.size())));
-  std::vector<std::thread> pool;
-  for (int t = 1; t < n; ++t) pool.emplace_back(worker);
-  worker();
-  for (auto& t : pool) t.join();
+  {
+    // Several photos at once already keep the cores busy: OpenCV's own pool then gets the cores
+    // the workers leave (none when there are as many workers as cores) instead of adding threads
+    // that compete with them. OpenCV's thread count is process-wide; restored afterwards.
+    const CvThreads threads(n);
+    std::vector<std::thread> pool;
+    for (int t = 1; t < n; ++t) pool.emplace_back(worker);
+    worker();
+    for (auto& t : pool) t.join();
+  }
 
+  result.total = static_cast<int>(files.size());
+  if (options.stop && options.stop->load() && prog.done < prog.total) {
+    // Interrupted: keep the finished items; the tables would describe a partial batch.
+    result.interrupted = true;
+    std::erase_if(result.items, [](const BatchItem& it) { return it.input.empty(); });
+  }
   for (const auto& it : result.items)
     if (it.status != StatusCode::kOk) result.failed++;
+  if (result.interrupted) return result;
   WriteFileAtomic(folder.root() / "summary.csv", SummaryCsv(reports));
   WriteFileAtomic(folder.root() / "scars.csv", ScarsCsv(reports));
   std::vector<BatchPageItem> page(files.size());
@@ -194,6 +238,7 @@ BatchResult RunBatch(const BatchOptions& options, const std::vector<fs::path>& i
     if (written[i].thumbnail) p.thumbnail_file = stem + ".thumb.jpg";
   }
   WriteFileAtomic(folder.root() / "index.html", BatchIndexHtml(options.page, page));
+  run.MarkComplete();
   return result;
 }
 

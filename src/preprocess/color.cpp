@@ -1,13 +1,13 @@
 #include "scarmap/preprocess/color.hpp"
 
-#include <array>
 #include <algorithm>
+#include <array>
 #include <cmath>
+#include <opencv2/imgproc.hpp>
 #include <vector>
 
-#include <opencv2/imgproc.hpp>
-
 #include "scarmap/core/status.hpp"
+#include "scarmap/preprocess/filters.hpp"
 
 namespace scarmap {
 namespace {
@@ -58,6 +58,30 @@ cv::Mat BgrToLab(const cv::Mat& bgr) {
   return lab;
 }
 
+cv::Mat BgrToLab(const cv::Mat& bgr, const ColorCorrection& correction) {
+  if (correction.source == ColorSource::kNone) return BgrToLab(bgr);
+  if (bgr.empty() || bgr.type() != CV_8UC3) throw Error("BgrToLab: expected CV_8UC3");
+  // Per-channel decoding table of the correction's input curve, then its matrix per pixel.
+  ColorCorrection decode_only = correction;
+  decode_only.matrix = cv::Matx33d::eye();
+  std::array<float, 256> lut{};
+  for (int i = 0; i < 256; ++i)
+    lut[i] = static_cast<float>(CorrectToLinear(decode_only, cv::Vec3d(i, i, i))[0]);
+  const cv::Matx33f m = correction.matrix;
+  cv::Mat lab(bgr.size(), CV_32FC3);
+  cv::parallel_for_(cv::Range(0, bgr.rows), [&](const cv::Range& rows) {
+    for (int y = rows.start; y < rows.end; ++y) {
+      const cv::Vec3b* in = bgr.ptr<cv::Vec3b>(y);
+      cv::Vec3f* out = lab.ptr<cv::Vec3f>(y);
+      for (int x = 0; x < bgr.cols; ++x) {
+        const cv::Vec3f rgb = m * cv::Vec3f(lut[in[x][2]], lut[in[x][1]], lut[in[x][0]]);
+        out[x] = LinearToLab(std::max(rgb[0], 0.0f), std::max(rgb[1], 0.0f), std::max(rgb[2], 0.0f));
+      }
+    }
+  });
+  return lab;
+}
+
 cv::Vec3d BgrToLab(const cv::Vec3d& bgr) {
   auto lin = [](double v) {
     const double c = std::clamp(v, 0.0, 255.0) / 255.0;
@@ -75,34 +99,41 @@ cv::Mat FlattenLightness(const FlattenOptions& options, const cv::Mat& lab, cons
                          double px_per_mm) {
   options.Check();
   if (lab.empty() || lab.type() != CV_32FC3) throw Error("FlattenLightness: expected CV_32FC3");
-  cv::Mat l;
-  cv::extractChannel(lab, l, 0);
+  const int rows = lab.rows, cols = lab.cols;
   // Robust background: a median over a coarse grid (dark hair and light scars are minorities in
   // each cell), then a smooth normalised-convolution interpolation back to full size.
   const double sigma_px = options.sigma_mm * px_per_mm;
   const int cell = std::max(4, static_cast<int>(sigma_px / 2.0));
-  const int gw = (l.cols + cell - 1) / cell, gh = (l.rows + cell - 1) / cell;
+  const int gw = (cols + cell - 1) / cell, gh = (rows + cell - 1) / cell;
   cv::Mat grid(gh, gw, CV_32F, cv::Scalar(0)), weight(gh, gw, CV_32F, cv::Scalar(0));
-  std::vector<float> vals;
-  std::vector<float> all;
-  for (int gy = 0; gy < gh; ++gy) {
-    for (int gx = 0; gx < gw; ++gx) {
-      vals.clear();
-      const int y1 = std::min(l.rows, (gy + 1) * cell), x1 = std::min(l.cols, (gx + 1) * cell);
-      for (int y = gy * cell; y < y1; y += 2) {
-        const float* row = l.ptr<float>(y);
-        const uchar* m = mask.empty() ? nullptr : mask.ptr<uchar>(y);
-        for (int x = gx * cell; x < x1; x += 2)
-          if (!m || m[x]) vals.push_back(row[x]);
+  cv::parallel_for_(cv::Range(0, gh), [&](const cv::Range& grid_rows) {
+    std::vector<float> vals;
+    for (int gy = grid_rows.start; gy < grid_rows.end; ++gy) {
+      for (int gx = 0; gx < gw; ++gx) {
+        vals.clear();
+        const int y1 = std::min(rows, (gy + 1) * cell), x1 = std::min(cols, (gx + 1) * cell);
+        for (int y = gy * cell; y < y1; y += 2) {
+          const cv::Vec3f* row = lab.ptr<cv::Vec3f>(y);
+          const uchar* m = mask.empty() ? nullptr : mask.ptr<uchar>(y);
+          for (int x = gx * cell; x < x1; x += 2)
+            if (!m || m[x]) vals.push_back(row[x][0]);
+        }
+        if (vals.size() < 8) continue;
+        std::nth_element(vals.begin(), vals.begin() + vals.size() / 2, vals.end());
+        grid.at<float>(gy, gx) = vals[vals.size() / 2];
+        weight.at<float>(gy, gx) = 1.0f;
       }
-      if (vals.size() < 8) continue;
-      std::nth_element(vals.begin(), vals.begin() + vals.size() / 2, vals.end());
-      grid.at<float>(gy, gx) = vals[vals.size() / 2];
-      weight.at<float>(gy, gx) = 1.0f;
-      all.push_back(vals[vals.size() / 2]);
     }
+  });
+  std::vector<float> all;
+  for (int gy = 0; gy < gh; ++gy)
+    for (int gx = 0; gx < gw; ++gx)
+      if (weight.at<float>(gy, gx) > 0.0f) all.push_back(grid.at<float>(gy, gx));
+  cv::Mat l(rows, cols, CV_32F);
+  if (all.empty()) {
+    cv::extractChannel(lab, l, 0);
+    return l;
   }
-  if (all.empty()) return l;
   std::nth_element(all.begin(), all.begin() + all.size() / 2, all.end());
   const float level = all[all.size() / 2];
   // Light smoothing of the grid (it is already robust), then bilinear interpolation between
@@ -110,43 +141,69 @@ cv::Mat FlattenLightness(const FlattenOptions& options, const cv::Mat& lab, cons
   cv::Mat num, den;
   cv::GaussianBlur(grid.mul(weight), num, cv::Size(0, 0), 0.8, 0.8, cv::BORDER_REPLICATE);
   cv::GaussianBlur(weight, den, cv::Size(0, 0), 0.8, 0.8, cv::BORDER_REPLICATE);
-  cv::Mat coarse = num / cv::max(den, 1e-3f);
-  cv::Mat mapx(l.size(), CV_32F), mapy(l.size(), CV_32F);
-  for (int y = 0; y < l.rows; ++y) {
-    float* mx = mapx.ptr<float>(y);
-    float* my = mapy.ptr<float>(y);
-    for (int x = 0; x < l.cols; ++x) {
-      mx[x] = (x + 0.5f) / cell - 0.5f;
-      my[x] = (y + 0.5f) / cell - 0.5f;
+  const cv::Mat coarse = num / cv::max(den, 1e-3f);
+  // The remap coordinates are separable (x from the column, y from the row): bands of rows with
+  // their own small maps give the pixels a whole-image map would, without two full-size maps;
+  // L* - background + level is written straight into the result.
+  constexpr int kBand = 32;
+  const double lvl = level;
+  cv::Mat mapx_row(1, cols, CV_32F);
+  for (int x = 0; x < cols; ++x) mapx_row.at<float>(0, x) = (x + 0.5f) / cell - 0.5f;
+  cv::parallel_for_(cv::Range(0, (rows + kBand - 1) / kBand), [&](const cv::Range& bands) {
+    cv::Mat mapx, mapy(kBand, cols, CV_32F), bg;
+    cv::repeat(mapx_row, kBand, 1, mapx);
+    for (int b = bands.start; b < bands.end; ++b) {
+      const int y0 = b * kBand, n = std::min(kBand, rows - y0);
+      for (int i = 0; i < n; ++i) mapy.row(i).setTo((y0 + i + 0.5f) / cell - 0.5f);
+      cv::remap(coarse, bg, mapx.rowRange(0, n), mapy.rowRange(0, n), cv::INTER_LINEAR,
+                cv::BORDER_REPLICATE);
+      for (int i = 0; i < n; ++i) {
+        const cv::Vec3f* in = lab.ptr<cv::Vec3f>(y0 + i);
+        const float* g = bg.ptr<float>(i);
+        float* out = l.ptr<float>(y0 + i);
+        // In double, as cv::Mat's l - bg + level (cv::addWeighted) computes it: same pixels.
+        for (int x = 0; x < cols; ++x)
+          out[x] = static_cast<float>(static_cast<double>(in[x][0]) * 1.0 +
+                                      static_cast<double>(g[x]) * -1.0 + lvl);
+      }
     }
-  }
-  cv::Mat bg;
-  cv::remap(coarse, bg, mapx, mapy, cv::INTER_LINEAR, cv::BORDER_REPLICATE);
-  return l - bg + level;
+  });
+  return l;
 }
-
-}  // namespace scarmap
-
-namespace scarmap {
 
 cv::Mat FillMasked(const cv::Mat& img, const cv::Mat& mask, double sigma_px) {
   if (img.type() != CV_32F) throw Error("FillMasked: expected CV_32F");
   if (mask.empty()) return img.clone();
   cv::Mat keep;
   cv::Mat(mask == 0).convertTo(keep, CV_32F, 1.0 / 255.0);
-  cv::Mat num, den;
-  cv::GaussianBlur(img.mul(keep), num, cv::Size(0, 0), sigma_px);
-  cv::GaussianBlur(keep, den, cv::Size(0, 0), sigma_px);
-  cv::Mat filled = num / cv::max(den, 1e-3f);
+  const cv::Mat kept = img.mul(keep);
+  cv::Mat num = GaussianBlurBands(kept, sigma_px);
+  cv::Mat den = GaussianBlurBands(keep, sigma_px);
   cv::Mat out = img.clone();
-  filled.copyTo(out, mask);
-  // Where no skin pixel was near (den ~ 0), a wider fill.
-  cv::Mat sparse = (den < 0.05f) & mask;
-  if (cv::countNonZero(sparse)) {
-    cv::GaussianBlur(img.mul(keep), num, cv::Size(0, 0), 4 * sigma_px);
-    cv::GaussianBlur(keep, den, cv::Size(0, 0), 4 * sigma_px);
-    cv::Mat wide = num / cv::max(den, 1e-4f);
-    wide.copyTo(out, sparse);
+  // Where no skin pixel was near (den ~ 0), a wider fill: only needed around those pixels, and a
+  // blur of a view of the image gives there the pixels the whole-image blur would.
+  std::vector<cv::Point> sparse;
+  for (int y = 0; y < img.rows; ++y) {
+    const uchar* m = mask.ptr<uchar>(y);
+    const float* nu = num.ptr<float>(y);
+    const float* de = den.ptr<float>(y);
+    float* o = out.ptr<float>(y);
+    for (int x = 0; x < img.cols; ++x) {
+      if (!m[x]) continue;
+      o[x] = nu[x] / std::max(de[x], 1e-3f);
+      if (de[x] < 0.05f) sparse.emplace_back(x, y);
+    }
+  }
+  num.release();
+  den.release();
+  if (!sparse.empty()) {
+    const cv::Rect box = cv::boundingRect(sparse);
+    const cv::Mat wide_num = GaussianBlurBands(kept(box), 4 * sigma_px);
+    const cv::Mat wide_den = GaussianBlurBands(keep(box), 4 * sigma_px);
+    for (const cv::Point& p : sparse) {
+      const cv::Point q = p - box.tl();
+      out.at<float>(p) = wide_num.at<float>(q) / std::max(wide_den.at<float>(q), 1e-4f);
+    }
   }
   return out;
 }

@@ -2,11 +2,11 @@
 
 #include <algorithm>
 #include <cmath>
+#include <opencv2/imgproc.hpp>
 #include <vector>
 
-#include <opencv2/imgproc.hpp>
-
 #include "scarmap/core/status.hpp"
+#include "scarmap/preprocess/filters.hpp"
 
 namespace scarmap {
 namespace {
@@ -23,7 +23,6 @@ void ScalpOptions::Check() const {
   if (!(min_scalp_area_mm2 >= 0.0)) throw Error("scalp.min_scalp_area_mm2 must be >= 0");
   if (!(min_background_mm > 0.0)) throw Error("scalp.min_background_mm must be > 0");
   if (!(chroma_tolerance > 0.0)) throw Error("scalp.chroma_tolerance must be > 0");
-  if (!(hair_cover_dl > 0.0)) throw Error("scalp.hair_cover_dl must be > 0");
 }
 
 ScalpRegion FindScalp(const ScalpOptions& o, const WorkingImage& image) {
@@ -32,17 +31,37 @@ ScalpRegion FindScalp(const ScalpOptions& o, const WorkingImage& image) {
   const cv::Size size = image.lab.size();
   ScalpRegion r;
   const double s1 = std::max(1.0, image.MmToPx(1.0));
-  cv::Mat smooth;
-  cv::GaussianBlur(image.lab, smooth, cv::Size(0, 0), s1);
-  cv::Mat ch[3];
-  cv::split(smooth, ch);
   cv::Mat l_raw;
   cv::extractChannel(image.lab, l_raw, 0);
-  cv::Mat m1, m2;
-  cv::GaussianBlur(l_raw, m1, cv::Size(0, 0), s1);
-  cv::GaussianBlur(l_raw.mul(l_raw), m2, cv::Size(0, 0), s1);
-  cv::Mat tex;
-  cv::sqrt(cv::max(m2 - m1.mul(m1), 0.0f), tex);
+
+  // Stubble: dark structures thinner than a hair (black-hat, disc 0.56 mm) deeper than 3 L*;
+  // their local density (3 mm) tells hair-bearing scalp from hairless skin such as an ear.
+  cv::Mat hairy;
+  {
+    const int hd = std::max(3, static_cast<int>(std::ceil(image.MmToPx(0.35) * 1.6)) | 1);
+    cv::Mat bh;
+    cv::morphologyEx(l_raw, bh, cv::MORPH_BLACKHAT,
+                     cv::getStructuringElement(cv::MORPH_ELLIPSE, {hd, hd}));
+    cv::Mat h;
+    cv::Mat(bh > 3.0f).convertTo(h, CV_32F, 1.0 / 255.0);
+    hairy = GaussianBlurBands(h, std::max(1.0, image.MmToPx(1.5)));
+  }
+  // Neighbourhood colour and texture (Gaussian, 1 mm), one channel at a time: the same pixels as
+  // blurring the three together, with a third of the temporary memory. tex = local std of L*.
+  cv::Mat ch[3];
+  ch[0] = GaussianBlurBands(l_raw, s1);
+  cv::Mat tex = GaussianBlurBands(l_raw.mul(l_raw), s1);
+  l_raw.release();
+  for (int y = 0; y < size.height; ++y) {
+    const float* m1 = ch[0].ptr<float>(y);
+    float* t = tex.ptr<float>(y);
+    for (int x = 0; x < size.width; ++x) t[x] = std::sqrt(std::max(t[x] - m1[x] * m1[x], 0.0f));
+  }
+  for (int k = 1; k < 3; ++k) {
+    cv::Mat c;
+    cv::extractChannel(image.lab, c, k);
+    ch[k] = GaussianBlurBands(c, s1);
+  }
 
   // Reference from the central half of the frame.
   const cv::Rect centre(size.width / 4, size.height / 4, std::max(1, size.width / 2), std::max(1, size.height / 2));
@@ -57,65 +76,47 @@ ScalpRegion FindScalp(const ScalpOptions& o, const WorkingImage& image) {
   const float Lr = MedianOf(vl), ar = MedianOf(va), br = MedianOf(vb), tr = MedianOf(vt);
   r.reference_lab = {Lr, ar, br};
 
-  // Stubble: dark structures thinner than a hair (black-hat, disc 0.56 mm) deeper than 3 L*;
-  // their local density (3 mm) tells hair-bearing scalp from hairless skin such as an ear.
-  cv::Mat hairy;
-  {
-    const int hd = std::max(3, static_cast<int>(std::ceil(image.MmToPx(0.35) * 1.6)) | 1);
-    cv::Mat bh;
-    cv::morphologyEx(l_raw, bh, cv::MORPH_BLACKHAT, cv::getStructuringElement(cv::MORPH_ELLIPSE, {hd, hd}));
-    cv::Mat h;
-    cv::Mat(bh > 3.0f).convertTo(h, CV_32F, 1.0 / 255.0);
-    cv::GaussianBlur(h, hairy, cv::Size(0, 0), std::max(1.0, image.MmToPx(1.5)));
-  }
-  // Hair too long to see skin through: in stubble, bare skin between the follicular units
-  // (about 1 mm apart) is within 1.5 mm of every pixel; under a mass of long hair the brightest
-  // pixel nearby is still hair, far darker than the skin.
-  cv::Mat covered;
-  {
-    cv::Mat fine, brightest;
-    cv::GaussianBlur(l_raw, fine, cv::Size(0, 0), std::max(0.5, image.MmToPx(0.1)));
-    const int k = std::max(3, static_cast<int>(std::lround(image.MmToPx(3.0))) | 1);
-    cv::dilate(fine, brightest, cv::getStructuringElement(cv::MORPH_RECT, {k, k}));
-    covered = brightest < static_cast<float>(Lr - o.hair_cover_dl);
-  }
   // Background with and without the hairless cue: where stubble is too faint to see (very
   // light hair), the cue would take the whole scalp away, and is then not used.
   cv::Mat background(size, CV_8U, cv::Scalar(0)), background_nohair(size, CV_8U, cv::Scalar(0));
   const float tc = static_cast<float>(o.chroma_tolerance);
   const float smooth_tex = std::max(0.8f, 0.35f * tr);
   const float ref_c = std::hypot(ar, br);
-  for (int y = 0; y < size.height; ++y) {
-    const float* L = ch[0].ptr<float>(y);
-    const float* A = ch[1].ptr<float>(y);
-    const float* B = ch[2].ptr<float>(y);
-    const float* T = tex.ptr<float>(y);
-    const float* Hy = hairy.ptr<float>(y);
-    uchar* bg = background.ptr<uchar>(y);
-    uchar* bn = background_nohair.ptr<uchar>(y);
-    const uchar* cov = covered.ptr<uchar>(y);
-    for (int x = 0; x < size.width; ++x) {
-      const float dl = L[x] - Lr;
-      float dc = std::hypot(A[x] - ar, B[x] - br);
-      // Specular glare adds white light: a brighter skin pixel keeps its hue while its chroma
-      // shrinks towards white, so it is compared with the segment from white to the reference.
-      if (dl > 5.0f && ref_c > 1e-3f) {
-        const float t = (A[x] * ar + B[x] * br) / (ref_c * ref_c);
-        const float perp = std::abs(A[x] * br - B[x] * ar) / ref_c;
-        if (t > 0.4f && t < 1.3f) dc = std::min(dc, perp);
+  cv::parallel_for_(cv::Range(0, size.height), [&](const cv::Range& rows) {
+    for (int y = rows.start; y < rows.end; ++y) {
+      const float* L = ch[0].ptr<float>(y);
+      const float* A = ch[1].ptr<float>(y);
+      const float* B = ch[2].ptr<float>(y);
+      const float* T = tex.ptr<float>(y);
+      const float* Hy = hairy.ptr<float>(y);
+      uchar* bg = background.ptr<uchar>(y);
+      uchar* bn = background_nohair.ptr<uchar>(y);
+      for (int x = 0; x < size.width; ++x) {
+        const float dl = L[x] - Lr;
+        float dc = std::hypot(A[x] - ar, B[x] - br);
+        // Specular glare adds white light: a brighter skin pixel keeps its hue while its chroma
+        // shrinks towards white, so it is compared with the segment from white to the reference.
+        if (dl > 5.0f && ref_c > 1e-3f) {
+          const float t = (A[x] * ar + B[x] * br) / (ref_c * ref_c);
+          const float perp = std::abs(A[x] * br - B[x] * ar) / ref_c;
+          if (t > 0.4f && t < 1.3f) dc = std::min(dc, perp);
+        }
+        const bool skin_like = dc < tc && dl > -35.0f && dl < 30.0f;
+        const bool smooth_px = T[x] < smooth_tex;
+        bn[x] = (!skin_like || smooth_px) ? 255 : 0;
+        // Hairless skin (an ear, the neck) is background.
+        bg[x] = (bn[x] || Hy[x] < 0.015f) ? 255 : 0;
       }
-      const bool skin_like = dc < tc && dl > -35.0f && dl < 30.0f;
-      const bool smooth_px = T[x] < smooth_tex;
-      bn[x] = (!skin_like || smooth_px || cov[x]) ? 255 : 0;
-      // Hairless skin (an ear, the neck) is background; not where glare washes the stubble out.
-      bg[x] = (bn[x] || (Hy[x] < 0.015f && dl < 8.0f)) ? 255 : 0;
     }
-  }
+  });
+  for (cv::Mat& c : ch) c.release();
+  tex.release();
+  hairy.release();
   // Only large regions are background: scars, dots and bands are narrower than this disc.
   const int d = std::max(3, static_cast<int>(image.MmToPx(o.min_background_mm)) | 1);
   const cv::Mat disc = cv::getStructuringElement(cv::MORPH_ELLIPSE, {d, d});
-  cv::morphologyEx(background, background, cv::MORPH_OPEN, disc);
-  cv::morphologyEx(background_nohair, background_nohair, cv::MORPH_OPEN, disc);
+  background = BinaryOpen(background, disc);
+  background_nohair = BinaryOpen(background_nohair, disc);
   if (cv::countNonZero(background == 0) < 0.3 * cv::countNonZero(background_nohair == 0))
     background = background_nohair;
   cv::Mat scalp = background == 0;
@@ -128,17 +129,25 @@ ScalpRegion FindScalp(const ScalpOptions& o, const WorkingImage& image) {
   r.mask = cv::Mat::zeros(size, CV_8U);
   if (largest > 0) {
     const int big = stats.at<int>(largest, cv::CC_STAT_AREA);
-    for (int i = 1; i < n; ++i)
-      if (stats.at<int>(i, cv::CC_STAT_AREA) >= big / 10) r.mask.setTo(255, comp == i);
+    std::vector<uchar> keep(n, 0);
+    for (int i = 1; i < n; ++i) keep[i] = stats.at<int>(i, cv::CC_STAT_AREA) >= big / 10 ? 255 : 0;
+    for (int y = 0; y < size.height; ++y) {
+      const int* c = comp.ptr<int>(y);
+      uchar* m = r.mask.ptr<uchar>(y);
+      for (int x = 0; x < size.width; ++x) m[x] = keep[c[x]];
+    }
     // Fill holes: background components not touching the frame.
     cv::Mat inv = r.mask == 0, hc;
     const int nh = cv::connectedComponents(inv, hc, 4, CV_32S);
     std::vector<char> border(nh, 0);
     for (int x = 0; x < size.width; ++x) border[hc.at<int>(0, x)] = border[hc.at<int>(size.height - 1, x)] = 1;
     for (int y = 0; y < size.height; ++y) border[hc.at<int>(y, 0)] = border[hc.at<int>(y, size.width - 1)] = 1;
-    for (int y = 0; y < size.height; ++y)
+    for (int y = 0; y < size.height; ++y) {
+      const int* c = hc.ptr<int>(y);
+      uchar* m = r.mask.ptr<uchar>(y);
       for (int x = 0; x < size.width; ++x)
-        if (!border[hc.at<int>(y, x)]) r.mask.at<uchar>(y, x) = 255;
+        if (!border[c[x]]) m[x] = 255;
+    }
   }
   r.area_px = cv::countNonZero(r.mask);
   r.found = r.area_px > 0 && (!image.scale_known || r.area_px / (image.px_per_mm * image.px_per_mm) >= o.min_scalp_area_mm2);

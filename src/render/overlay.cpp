@@ -118,17 +118,20 @@ void OverlayOptions::Check() const {
   if (max_side_px < 200) throw Error("overlay.max_side_px must be >= 200");
 }
 
-cv::Mat RenderOverlay(const OverlayOptions& options, const cv::Mat& upright, const Report& r) {
+cv::Mat RenderOverlay(const OverlayOptions& options, const cv::Mat& upright, const Report& r,
+                      double image_scale) {
   options.Check();
   if (upright.empty() || upright.type() != CV_8UC3)
     throw Error("RenderOverlay: expected a non-empty CV_8UC3 image");
-  const double s = std::min(1.0, static_cast<double>(options.max_side_px) /
-                                     std::max(upright.cols, upright.rows));
+  if (!(image_scale > 0.0)) throw Error("RenderOverlay: image_scale must be > 0");
+  const double shrink = std::min(1.0, static_cast<double>(options.max_side_px) /
+                                          std::max(upright.cols, upright.rows));
   cv::Mat out;
-  if (s < 1.0)
-    cv::resize(upright, out, cv::Size(), s, s, cv::INTER_AREA);
+  if (shrink < 1.0)
+    cv::resize(upright, out, cv::Size(), shrink, shrink, cv::INTER_AREA);
   else
     out = upright.clone();
+  const double s = shrink * image_scale;  // output px per pixel of the report's coordinates
   const Style st{std::max(0.7, std::max(out.cols, out.rows) / 1000.0)};
   const int line = st.line(), halo = st.halo();
 

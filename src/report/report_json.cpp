@@ -90,6 +90,78 @@ std::string GetS(const json& j, const char* k) {
   return j[k].get<std::string>();
 }
 
+json Triple(const double* v) { return json::array({Num(v[0]), Num(v[1]), Num(v[2])}); }
+
+json ColorJson(const ColorCorrection& c) {
+  if (c.source == ColorSource::kNone) return nullptr;
+  json m = json::array();
+  for (int r = 0; r < 3; ++r) m.push_back(Triple(c.matrix.val + 3 * r));
+  const bool chart = c.source == ColorSource::kColorChecker;
+  return {{"matrix", m},
+          {"input_gamma", c.input_gamma > 0.0 ? Num(c.input_gamma) : json(nullptr)},
+          {"white_gains", chart ? json(nullptr) : Triple(c.white_gains.data())},
+          {"samples", c.samples},
+          {"residual_delta_e2000", chart ? Num(c.residual_delta_e) : json(nullptr)},
+          {"chart_corners_px", Pts(c.chart_corners_px)}};
+}
+
+ColorCorrection ColorFromJson(const json& cal) {
+  ColorCorrection c;
+  c.source = ColorSourceFromString(cal.value("color_source", "none"));
+  if (!cal.contains("color_correction") || cal["color_correction"].is_null()) return c;
+  const json& j = cal["color_correction"];
+  for (int r = 0; r < 3; ++r)
+    for (int k = 0; k < 3; ++k) c.matrix(r, k) = j.at("matrix").at(r).at(k).get<double>();
+  c.input_gamma = GetD(j, "input_gamma");
+  if (j.contains("white_gains") && !j["white_gains"].is_null())
+    for (int k = 0; k < 3; ++k) c.white_gains[k] = j["white_gains"].at(k).get<double>();
+  c.samples = j.value("samples", 0);
+  c.residual_delta_e = GetD(j, "residual_delta_e2000");
+  c.chart_corners_px = GetPts(j, "chart_corners_px");
+  return c;
+}
+
+json QualityJson(const std::optional<PhotoQuality>& q) {
+  if (!q) return nullptr;
+  json issues = json::array();
+  for (const QualityIssue& i : q->issues)
+    issues.push_back({{"check", i.check},
+                      {"severity", i.poor ? "poor" : "warning"},
+                      {"value", Num(i.value)},
+                      {"limit", Num(i.limit)},
+                      {"message", i.message}});
+  return {{"poor", q->poor()},
+          {"blur_sigma_mm", Opt(q->blur_sigma_mm)},
+          {"blur_sigma_px", Num(q->blur_sigma_px)},
+          {"overexposed_fraction", Num(q->overexposed_fraction)},
+          {"underexposed_fraction", Num(q->underexposed_fraction)},
+          {"glare_fraction", Num(q->glare_fraction)},
+          {"hair_cover_fraction", Num(q->hair_cover_fraction)},
+          {"scalp_fraction", Num(q->scalp_fraction)},
+          {"scalp_area_cm2", Opt(q->scalp_area_cm2)},
+          {"native_px_per_mm", Opt(q->native_px_per_mm)},
+          {"issues", issues}};
+}
+
+std::optional<PhotoQuality> QualityFromJson(const json& j) {
+  if (j.is_null()) return std::nullopt;
+  PhotoQuality q;
+  q.blur_sigma_mm = GetOpt(j, "blur_sigma_mm");
+  q.blur_sigma_px = GetD(j, "blur_sigma_px");
+  q.overexposed_fraction = GetD(j, "overexposed_fraction");
+  q.underexposed_fraction = GetD(j, "underexposed_fraction");
+  q.glare_fraction = GetD(j, "glare_fraction");
+  q.hair_cover_fraction = GetD(j, "hair_cover_fraction");
+  q.scalp_fraction = GetD(j, "scalp_fraction");
+  q.scalp_area_cm2 = GetOpt(j, "scalp_area_cm2");
+  q.native_px_per_mm = GetOpt(j, "native_px_per_mm");
+  if (j.contains("issues"))
+    for (const json& i : j["issues"])
+      q.issues.push_back({GetS(i, "check"), GetS(i, "severity") == "poor", GetD(i, "value"),
+                          GetD(i, "limit"), GetS(i, "message")});
+  return q;
+}
+
 json PlanJson(const SmpPlan& p) {
   json scars = json::array();
   for (const auto& s : p.scars) {
@@ -245,7 +317,8 @@ std::string ReportToJson(const Report& r, int indent) {
        {{"px_per_mm", Opt(r.calibration.px_per_mm)},
         {"source", std::string(ToString(r.calibration.source))},
         {"uncertainty_rel", Opt(r.calibration.uncertainty_rel)},
-        {"color_source", r.calibration.color_source}}},
+        {"color_source", std::string(ToString(r.calibration.color.source))},
+        {"color_correction", ColorJson(r.calibration.color)}}},
       {"scalp",
        {{"area_mm2", Opt(r.scalp.area_mm2)}, {"area_px", Num(r.scalp.area_px)},
         {"skin_lab", Lab(r.scalp.skin_lab)}, {"ita_deg", Num(r.scalp.ita_deg)},
@@ -268,12 +341,19 @@ std::string ReportToJson(const Report& r, int indent) {
         {"scar_area_px", Num(r.summary.scar_area_px)}}},
       {"smp_plan", PlanJson(r.smp_plan)},
       {"warnings", r.warnings},
+      {"quality", QualityJson(r.quality)},
       {"processing",
        {{"working_px_per_mm", Num(r.processing.working_px_per_mm)},
-        {"working_scale", Num(r.processing.working_scale)}}},
+        {"working_scale", Num(r.processing.working_scale)},
+        {"decode_reduction", r.processing.decode_reduction}}},
   };
   // Replace invalid UTF-8 in paths/messages instead of throwing.
   return j.dump(indent, ' ', false, json::error_handler_t::replace) + "\n";
+}
+
+std::string AsReportText(const std::string& text) {
+  return json::parse(json(text).dump(-1, ' ', false, json::error_handler_t::replace))
+      .get<std::string>();
 }
 
 Report ReportFromJson(const std::string& text) {
@@ -299,7 +379,7 @@ Report ReportFromJson(const std::string& text) {
       r.calibration.px_per_mm = GetOpt(c, "px_per_mm");
       r.calibration.source = CalibrationSourceFromString(c.value("source", "none"));
       r.calibration.uncertainty_rel = GetOpt(c, "uncertainty_rel");
-      r.calibration.color_source = c.value("color_source", "none");
+      r.calibration.color = ColorFromJson(c);
     }
     if (j.contains("scalp")) {
       const json& s = j["scalp"];
@@ -381,9 +461,11 @@ Report ReportFromJson(const std::string& text) {
     }
     if (j.contains("smp_plan")) r.smp_plan = PlanFromJson(j["smp_plan"]);
     r.warnings = GetStrings(j, "warnings");
+    if (j.contains("quality")) r.quality = QualityFromJson(j["quality"]);
     if (j.contains("processing")) {
       r.processing.working_px_per_mm = GetD(j["processing"], "working_px_per_mm");
       r.processing.working_scale = GetD(j["processing"], "working_scale", 1.0);
+      r.processing.decode_reduction = j["processing"].value("decode_reduction", 1);
     }
     return r;
   } catch (const json::exception& e) {

@@ -8,18 +8,13 @@
 
 #include <opencv2/imgproc.hpp>
 
+#include "scarmap/core/format.hpp"
 #include "scarmap/core/status.hpp"
 
 namespace scarmap {
 namespace {
 
 constexpr double kMm2PerCm2 = 100.0;
-
-std::string Fmt(const char* fmt, double v) {
-  char buf[128];
-  std::snprintf(buf, sizeof(buf), fmt, v);
-  return buf;
-}
 
 // Outer outline of a binary mask (largest external contour), in original-image pixels.
 std::vector<cv::Point2d> Outline(const cv::Mat& mask, cv::Point offset, const WorkingImage& image) {
@@ -216,8 +211,9 @@ SmpPlan PlanSmp(const SmpOptions& options, const WorkingImage& image, const Foll
     cv::distanceTransform(any_scar == 0, dist, cv::DIST_L2, cv::DIST_MASK_PRECISE);
     cv::Mat treat_any = (dist <= margin_px) & image.scalp_mask;
     if (scars.empty()) treat_any.setTo(0);
-    cv::Mat comp;
-    const int n = cv::connectedComponents(treat_any, comp, 8, CV_32S);
+    cv::Mat comp, comp_stats, comp_centres;
+    const int n =
+        cv::connectedComponentsWithStats(treat_any, comp, comp_stats, comp_centres, 8, CV_32S);
     plan.treatment_area_px = cv::countNonZero(treat_any) * orig_px_per_work_px2;
     std::map<int, int> label_to_id;
     for (const SmpScarInput& s : scars) label_to_id[s.label] = s.id;
@@ -226,17 +222,24 @@ SmpPlan PlanSmp(const SmpOptions& options, const WorkingImage& image, const Foll
     std::array<double, 2> total_impressions{0.0, 0.0};
     bool all_have_impressions = n > 1;
     for (int c = 1; c < n; ++c) {
-      const cv::Mat region = comp == c;
+      // Everything about a region (its scars, its density ring beyond the margin) lies within
+      // its bounding box grown by margin + ring: work there, not on the whole frame.
+      const cv::Rect roi = cv::Rect(comp_stats.at<int>(c, cv::CC_STAT_LEFT) - grow,
+                                    comp_stats.at<int>(c, cv::CC_STAT_TOP) - grow,
+                                    comp_stats.at<int>(c, cv::CC_STAT_WIDTH) + 2 * grow,
+                                    comp_stats.at<int>(c, cv::CC_STAT_HEIGHT) + 2 * grow) &
+                           frame;
+      const cv::Mat region = comp(roi) == c;
       SmpRegion r;
       r.id = c;
       const double area_px = cv::countNonZero(region);
       r.area_px = area_px * orig_px_per_work_px2;
-      r.polygon_px = Outline(region, {0, 0}, image);
+      r.polygon_px = Outline(region, roi.tl(), image);
       std::vector<int> ids;
-      for (int y = 0; y < labels.rows; ++y) {
-        const int* lrow = labels.ptr<int>(y);
-        const int* crow = comp.ptr<int>(y);
-        for (int x = 0; x < labels.cols; ++x) {
+      for (int y = 0; y < roi.height; ++y) {
+        const int* lrow = labels.ptr<int>(roi.y + y) + roi.x;
+        const int* crow = comp.ptr<int>(roi.y + y) + roi.x;
+        for (int x = 0; x < roi.width; ++x) {
           if (lrow[x] > 0 && crow[x] == c) {
             const auto it = label_to_id.find(lrow[x]);
             if (it != label_to_id.end()) ids.push_back(it->second);
@@ -248,9 +251,9 @@ SmpPlan PlanSmp(const SmpOptions& options, const WorkingImage& image, const Foll
       r.scar_ids = ids;
       if (image.scale_known) {
         r.area_mm2 = area_px / px_per_mm2;
-        cv::Mat region_scars = region & any_scar;
-        const AreaDensity ad = MeasureAround(region_scars, frame, image, any_scar,
-                                             follicles.exits_px, margin_px, ring_px);
+        const cv::Mat region_scars = region & any_scar(roi);
+        const AreaDensity ad = MeasureAround(region_scars, roi, image, any_scar, follicles.exits_px,
+                                             margin_px, ring_px);
         const double ring_mm2 = ad.ring_px / px_per_mm2;
         int exits = ad.ring_exits;
         if (ring_mm2 >= options.min_ring_area_mm2) {

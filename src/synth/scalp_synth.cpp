@@ -29,6 +29,13 @@ void SynthOptions::Check() const {
        {fut_probability, fue_probability, marker_probability, background_probability,
         glare_probability, dandruff_probability, long_hair_probability, distractor_probability})
     if (!(p >= 0 && p <= 1)) throw Error("synth: probabilities must be within 0..1");
+  if (!(marker_tilt_deg < 80.0)) throw Error("synth: marker_tilt_deg must be < 80");
+  if (!(colorchecker_probability >= 0.0 && colorchecker_probability <= 1.0))
+    throw Error("synth: colorchecker_probability must be in 0..1");
+  if (!(colorchecker_patch_mm >= 2.0 && colorchecker_patch_mm <= 50.0))
+    throw Error("synth: colorchecker_patch_mm must be in 2..50");
+  for (double g : color_cast)
+    if (!(g > 0.05 && g < 5.0)) throw Error("synth: color_cast gains must be in (0.05, 5)");
 }
 
 namespace synth {
@@ -167,9 +174,11 @@ SynthImage RenderScalp(const SynthOptions& o, std::uint64_t seed) {
     t.hair_color = "none";
   synth::RenderLongHair(s);
   synth::RenderOnTop(s);
+  synth::RenderColorChecker(s);
   synth::RenderLighting(s);
   out.bgr = synth::RenderCamera(s);
   t.jpeg_quality = s.rng.I(o.min_jpeg_quality, o.max_jpeg_quality);
+  synth::LabelColorChecker(s);
   synth::FillTruth(s);
   out.labels = s.labels;
   out.hair_exits_px = s.exits_px;

@@ -7,16 +7,33 @@
 
 namespace scarmap::synth {
 
+namespace {
+
+// The illuminant's colour (SynthOptions::color_cast), linear light.
+void ApplyColorCast(Scene& s) {
+  const auto& g = s.o.color_cast;
+  if (g == std::array<double, 3>{1.0, 1.0, 1.0}) return;
+  cv::multiply(s.lin, cv::Scalar(g[2], g[1], g[0]), s.lin);  // BGR
+  s.Effect("color_cast");
+}
+
+}  // namespace
+
 void RenderLighting(Scene& s) {
-  if (s.o.scars_only) return;
+  if (s.o.scars_only) {
+    ApplyColorCast(s);
+    return;
+  }
   Rng& rng = s.rng;
   const int W = s.W, H = s.H;
+  const bool even = s.o.uniform_lighting;  // the draws still happen
   // Directional gradient (towards the light) and the head's curvature.
-  const double g0 = rng.U(0.8, 1.1), gamp = rng.U(0, 0.3), curv = rng.U(0, 0.35);
+  double g0 = rng.U(0.8, 1.1), gamp = rng.U(0, 0.3), curv = rng.U(0, 0.35);
+  if (even) g0 = 1, gamp = curv = 0;
   const double gx = gamp * std::cos(s.light_angle), gy = gamp * std::sin(s.light_angle);
   const double cxn = rng.U(0.3, 0.7), cyn = rng.U(0.3, 0.7);
   // A cast shadow (a hand, the phone, the clinician): a soft illumination step across the frame.
-  const bool shadow = rng.P(0.6 * s.o.distractor_probability);
+  const bool shadow = rng.P(0.6 * s.o.distractor_probability) && !even;
   const double sh_a = rng.U(0, 2 * kPi), sh_off = rng.U(-0.3, 0.3) * std::min(s.Wmm, s.Hmm);
   const double sh_depth = rng.U(0.2, 0.5), sh_soft = rng.U(1, 8), sh_bend = rng.U(-0.01, 0.01);
   if (shadow) s.Distractor("shadow_edge");
@@ -37,7 +54,9 @@ void RenderLighting(Scene& s) {
       }
     }
   });
-  // Glare: specular highlights on the scalp (never on the background, cards or long hair).
+  // Glare: specular highlights on the scalp (never on the background, cards, chart or long
+  // hair). The chart is not in `labels` yet: where glare goes is drawn as without it.
+  const uchar* chart = s.chart_mask.empty() ? nullptr : s.chart_mask.ptr<uchar>();
   if (rng.P(s.o.glare_probability)) {
     const int n = rng.P(0.3) ? rng.I(2, 3) : 1;
     for (int i = 0; i < n; ++i) {
@@ -56,7 +75,7 @@ void RenderLighting(Scene& s) {
       ParallelRows(y1 - y0, [&](int a, int b) {
         for (int y = y0 + a; y < y0 + b; ++y)
           for (int x = x0; x < x1; ++x) {
-            if (s.labels.at<uchar>(y, x) == 3) continue;
+            if (s.labels.at<uchar>(y, x) == 3 || (chart && chart[y * W + x])) continue;
             const double dx = (x + 0.5) / s.ppm - c.x, dy = (y + 0.5) / s.ppm - c.y;
             const double u = (dx * ca + dy * sa) / elong, v = -dx * sa + dy * ca;
             const double g = amp * std::exp(-(u * u + v * v) / (2 * r * r));
@@ -66,6 +85,7 @@ void RenderLighting(Scene& s) {
       s.Mark("glare", c, r * elong);
     }
   }
+  ApplyColorCast(s);
 }
 
 cv::Mat RenderCamera(Scene& s) {
@@ -77,19 +97,26 @@ cv::Mat RenderCamera(Scene& s) {
   cv::Vec3f wb(1, 1, 1);
   double vig = 0;
   if (on) {
+    // Even light (uniform_lighting): the draws happen, their effects do not.
+    const bool even = s.o.uniform_lighting;
     const double r = rng.U(0, 1);
     exposure = r < 0.12 ? rng.U(0.45, 0.75) : r < 0.24 ? rng.U(1.25, 1.7) : rng.U(0.85, 1.15);
-    if (r < 0.12)
+    if (even)
+      exposure = 1.0;
+    else if (r < 0.12)
       s.Effect("underexposed");
     else if (r < 0.24)
       s.Effect("overexposed");
     if (rng.P(0.6)) {  // warm (tungsten) or cool (shade) light left partly uncorrected
       const double temp = rng.U(-1, 1) * rng.U(0.3, 1.0), tint = rng.U(-1, 1);
-      wb = {static_cast<float>(1 - 0.16 * temp), static_cast<float>(1 + 0.03 * tint),
-            static_cast<float>(1 + 0.14 * temp)};
-      if (std::abs(temp) > 0.3) s.Effect("color_cast");
+      if (!even) {
+        wb = {static_cast<float>(1 - 0.16 * temp), static_cast<float>(1 + 0.03 * tint),
+              static_cast<float>(1 + 0.14 * temp)};
+        if (std::abs(temp) > 0.3) s.Effect("color_cast");
+      }
     }
     vig = rng.P(0.7) ? rng.U(0.05, 0.4) : 0.0;
+    if (even) vig = 0.0;
     if (vig > 0.15) s.Effect("vignetting");
   }
   const double rmax2 = 0.25 * (double(W) * W + double(H) * H);

@@ -1,4 +1,5 @@
-// Things that are not scars: skin spots, a fold, SMP pigment, dandruff, a marker card, a ruler.
+// Things that are not scars: skin spots, a fold, SMP pigment, dandruff, a marker card, a ruler,
+// a ColorChecker chart.
 #include <algorithm>
 #include <opencv2/aruco.hpp>
 #include <opencv2/imgproc.hpp>
@@ -65,7 +66,9 @@ void PlanCards(Scene& s) {
     const double mm_per_cell = 10.0 / 6.0;
     const cv::Point2d c((rng.P(0.5) ? rng.U(0.1, 0.22) : rng.U(0.78, 0.9)) * s.Wmm,
                         (rng.P(0.5) ? rng.U(0.12, 0.25) : rng.U(0.75, 0.88)) * s.Hmm);
-    const double rot = rng.U(-0.6, 0.6), tilt = std::cos(rng.U(0, 0.35));
+    const double rot = rng.U(-0.6, 0.6), tilt_rad = rng.U(0, 0.35);
+    const double tilt =
+        std::cos(s.o.marker_tilt_deg >= 0 ? s.o.marker_tilt_deg * kPi / 180 : tilt_rad);
     // card px -> mm (centred) -> tilt -> rotate -> image px.
     auto to_img = [&](double px, double py) {
       const double mx = (px / cell - 5) * mm_per_cell, my = (py / cell - 5) * mm_per_cell * tilt;
@@ -282,6 +285,73 @@ void RenderOnTop(Scene& s) {
       }
     });
   }
+}
+
+namespace {
+// ColorChecker Classic patches, row by row from dark skin to black: X-Rite's published sRGB
+// (D65) values.
+constexpr int kChartSrgb[24][3] = {
+    {115, 82, 68},   {194, 150, 130}, {98, 122, 157},  {87, 108, 67},   {133, 128, 177},
+    {103, 189, 170}, {214, 126, 44},  {80, 91, 166},   {193, 90, 99},   {94, 60, 108},
+    {157, 188, 64},  {224, 163, 46},  {56, 61, 150},   {70, 148, 73},   {175, 54, 60},
+    {231, 199, 31},  {187, 86, 149},  {8, 133, 161},   {243, 243, 242}, {200, 200, 200},
+    {160, 160, 160}, {122, 122, 121}, {85, 85, 85},    {52, 52, 52}};
+}  // namespace
+
+void RenderColorChecker(Scene& s) {
+  // Its own stream: the scene's draws do not depend on whether a chart is drawn.
+  Rng rng(s.seed * 0x9FB21C651E98DF25ull + 99);
+  if (!rng.P(s.o.colorchecker_probability)) return;
+  // A 6 x 4 chart on a black card (quarter-patch gaps, half-patch border), slightly rotated, in
+  // a corner away from the marker.
+  const double p = s.o.colorchecker_patch_mm, gap = 0.25 * p, border = 0.5 * p;
+  const double cw = 6 * p + 5 * gap + 2 * border, ch = 4 * p + 3 * gap + 2 * border;
+  int corner = rng.I(0, 3);
+  if (s.t.marker.present) {
+    const auto& m = s.t.marker.corners_px;
+    const cv::Point2d c = 0.25 * (m[0] + m[1] + m[2] + m[3]) / s.ppm;
+    const int marker_corner = (c.x > s.Wmm / 2 ? 1 : 0) + (c.y > s.Hmm / 2 ? 2 : 0);
+    if (corner == marker_corner) corner = 3 - marker_corner;
+  }
+  const double margin = 0.03 * std::min(s.Wmm, s.Hmm) + 0.1 * ch;
+  const cv::Point2d c(corner & 1 ? s.Wmm - margin - cw / 2 : margin + cw / 2,
+                      corner & 2 ? s.Hmm - margin - ch / 2 : margin + ch / 2);
+  const double rot = rng.U(-0.12, 0.12);
+  constexpr int kShift = 4;
+  // A rectangle (mm, chart frame) as image points in 1/16 px.
+  auto quad = [&](double x0, double y0, double w, double h) {
+    std::vector<cv::Point> q;
+    for (const cv::Point2d k : {cv::Point2d(x0, y0), cv::Point2d(x0 + w, y0),
+                                cv::Point2d(x0 + w, y0 + h), cv::Point2d(x0, y0 + h)}) {
+      const cv::Point2d d(k.x - cw / 2, k.y - ch / 2);
+      const cv::Point2d mm = c + cv::Point2d(d.x * std::cos(rot) - d.y * std::sin(rot),
+                                             d.x * std::sin(rot) + d.y * std::cos(rot));
+      q.emplace_back(cvRound((mm.x * s.ppm - 0.5) * (1 << kShift)),
+                     cvRound((mm.y * s.ppm - 0.5) * (1 << kShift)));
+    }
+    return q;
+  };
+  const std::vector<cv::Point> card = quad(0, 0, cw, ch);
+  cv::fillConvexPoly(s.lin, card, cv::Scalar::all(SrgbToLinear(28 / 255.0)), cv::LINE_AA, kShift);
+  s.chart_mask = cv::Mat::zeros(s.H, s.W, CV_8U);
+  cv::fillConvexPoly(s.chart_mask, card, cv::Scalar(255), cv::LINE_8, kShift);
+  for (int i = 0; i < 24; ++i) {
+    const int* v = kChartSrgb[i];
+    const cv::Scalar col(SrgbToLinear(v[2] / 255.0), SrgbToLinear(v[1] / 255.0),
+                         SrgbToLinear(v[0] / 255.0));
+    cv::fillConvexPoly(s.lin,
+                       quad(border + (i % 6) * (p + gap), border + (i / 6) * (p + gap), p, p), col,
+                       cv::LINE_AA, kShift);
+  }
+  s.Distractor("colorchecker");
+}
+
+void LabelColorChecker(Scene& s) {
+  if (s.chart_mask.empty()) return;
+  s.labels.setTo(3, s.chart_mask);
+  std::erase_if(s.exits_px, [&](const cv::Point2d& e) {  // px frame -> the pixel Label() reads
+    return s.chart_mask.at<uchar>(s.Px({(e.x + 0.5) / s.ppm, (e.y + 0.5) / s.ppm})) != 0;
+  });
 }
 
 }  // namespace scarmap::synth

@@ -3,6 +3,7 @@
 // Stages run in this order, each drawing from the scene's one random stream (so a seed fixes
 // everything): skin, not-scalp regions, FUT bands, follicular units, FUE dots, scar appearance,
 // skin distractors, hair, long hair, things lying on top (dandruff, cards), lighting, camera.
+// The optional ColorChecker chart (after the things on top) has a random stream of its own.
 #pragma once
 
 #include <opencv2/core.hpp>
@@ -105,6 +106,9 @@ struct Scene {
   cv::Mat card,
       card_mask;       // warped marker card / ruler (CV_32F linear grey, CV_8U); empty when none
   cv::Vec3f hair_col;  // linear BGR of the pigmented hairs (set by RenderHair)
+  // ColorChecker chart footprint (CV_8U 255; empty when none). Kept out of `labels` until
+  // LabelColorChecker, so the stages in between draw the same numbers with or without it.
+  cv::Mat chart_mask;
 
   cv::Point Px(cv::Point2d mm) const {
     return {std::clamp(static_cast<int>(mm.x * ppm), 0, W - 1),
@@ -137,6 +141,8 @@ void RenderSkinDistractors(Scene& s);  // moles, freckles, papules, fold, SMP pi
 void RenderHair(Scene& s);
 void RenderLongHair(Scene& s);   // long unshaved hair at a frame edge, part line
 void RenderOnTop(Scene& s);      // dandruff, then the marker card and ruler
+void RenderColorChecker(Scene& s);  // optional chart, own random stream (sets chart_mask)
+void LabelColorChecker(Scene& s);   // chart: label 3, the hair exits it covers uncounted
 void RenderLighting(Scene& s);   // gradient, curvature, shadow edge, glare
 cv::Mat RenderCamera(Scene& s);  // exposure .. sharpening; returns CV_8UC3 sRGB
 void FillTruth(Scene& s);

@@ -1,6 +1,8 @@
 #include "scarmap/calibration/marker.hpp"
 
 #include <cmath>
+#include <utility>
+#include <vector>
 
 #include <gtest/gtest.h>
 #include <opencv2/aruco.hpp>
@@ -11,35 +13,41 @@
 namespace scarmap {
 namespace {
 
-// A skin-like noisy scene with a printed 10 mm DICT_4X4_50 marker on a white card, placed by
-// mapping the marker's corners (mm, marker frame) through `to_px` (3x3 homography mm -> px).
-cv::Mat Scene(cv::Size size, const cv::Matx33d& to_px, int marker_id = 3) {
+// A skin-like noisy scene with printed 10 mm DICT_4X4_50 markers on white cards, each placed by
+// mapping the marker's corners (mm, marker frame) through its `to_px` (3x3 homography mm -> px).
+cv::Mat Scene(cv::Size size, const std::vector<std::pair<cv::Matx33d, int>>& markers) {
   cv::Mat scene(size, CV_8UC3, cv::Scalar(150, 170, 205));
   cv::Mat noise(size, CV_8UC3);
   cv::RNG rng(11);
   rng.fill(noise, cv::RNG::NORMAL, 0, 5);
   scene += noise;
-  // Card: 6 cells of marker + 2 cells quiet zone each side = 10 cells; 1 cell = 10/6 mm.
-  const int cell_px = 60;
-  cv::Mat marker;
-  cv::aruco::drawMarker(cv::aruco::getPredefinedDictionary(cv::aruco::DICT_4X4_50), marker_id,
-                        6 * cell_px, marker, 1);
-  cv::Mat card(10 * cell_px, 10 * cell_px, CV_8U, cv::Scalar(245));
-  marker.copyTo(card(cv::Rect(2 * cell_px, 2 * cell_px, 6 * cell_px, 6 * cell_px)));
-  // card px -> marker mm: (px - 2 cells) * (10 mm / 6 cells).
-  const double mm_per_card_px = 10.0 / (6.0 * cell_px);
-  const cv::Matx33d card_to_mm(mm_per_card_px, 0, -2 * cell_px * mm_per_card_px, 0,
-                               mm_per_card_px, -2 * cell_px * mm_per_card_px, 0, 0, 1);
-  const cv::Matx33d h = to_px * card_to_mm;
-  cv::Mat warped, mask;
-  cv::Mat card_bgr;
-  cv::cvtColor(card, card_bgr, cv::COLOR_GRAY2BGR);
-  cv::warpPerspective(card_bgr, warped, cv::Mat(h), size, cv::INTER_AREA);
-  cv::warpPerspective(cv::Mat(card.size(), CV_8U, cv::Scalar(255)), mask, cv::Mat(h), size,
-                      cv::INTER_NEAREST);
-  warped.copyTo(scene, mask);
+  for (const auto& [to_px, marker_id] : markers) {
+    // Card: 6 cells of marker + 2 cells quiet zone each side = 10 cells; 1 cell = 10/6 mm.
+    const int cell_px = 60;
+    cv::Mat marker;
+    cv::aruco::drawMarker(cv::aruco::getPredefinedDictionary(cv::aruco::DICT_4X4_50), marker_id,
+                          6 * cell_px, marker, 1);
+    cv::Mat card(10 * cell_px, 10 * cell_px, CV_8U, cv::Scalar(245));
+    marker.copyTo(card(cv::Rect(2 * cell_px, 2 * cell_px, 6 * cell_px, 6 * cell_px)));
+    // card px -> marker mm: (px - 2 cells) * (10 mm / 6 cells).
+    const double mm_per_card_px = 10.0 / (6.0 * cell_px);
+    const cv::Matx33d card_to_mm(mm_per_card_px, 0, -2 * cell_px * mm_per_card_px, 0,
+                                 mm_per_card_px, -2 * cell_px * mm_per_card_px, 0, 0, 1);
+    const cv::Matx33d h = to_px * card_to_mm;
+    cv::Mat warped, mask;
+    cv::Mat card_bgr;
+    cv::cvtColor(card, card_bgr, cv::COLOR_GRAY2BGR);
+    cv::warpPerspective(card_bgr, warped, cv::Mat(h), size, cv::INTER_AREA);
+    cv::warpPerspective(cv::Mat(card.size(), CV_8U, cv::Scalar(255)), mask, cv::Mat(h), size,
+                        cv::INTER_NEAREST);
+    warped.copyTo(scene, mask);
+  }
   cv::GaussianBlur(scene, scene, cv::Size(0, 0), 0.7);
   return scene;
+}
+
+cv::Mat Scene(cv::Size size, const cv::Matx33d& to_px, int marker_id = 3) {
+  return Scene(size, {{to_px, marker_id}});
 }
 
 // Similarity mm -> px: scale, rotation (deg), translation.
@@ -86,6 +94,16 @@ TEST(DetectMarker, LargePhotoIsDetectedOnADownscaledCopyAndRefined) {
   const MarkerDetection det = DetectMarker(o, scene);
   ASSERT_TRUE(det.found);
   EXPECT_NEAR(det.px_per_mm, ppm, 0.01 * ppm);
+}
+
+TEST(DetectMarker, OfTwoMarkersTheLargestIsUsed) {
+  const cv::Mat scene = Scene({1000, 700}, {{Similarity(9.0, 5.0, {150, 150}), 7},
+                                            {Similarity(15.0, -20.0, {600, 300}), 12}});
+  const MarkerDetection det = DetectMarker(MarkerOptions{}, scene);
+  ASSERT_TRUE(det.found);
+  EXPECT_EQ(det.markers_found, 2);
+  EXPECT_EQ(det.marker_id, 12);
+  EXPECT_NEAR(det.px_per_mm, 15.0, 0.15);
 }
 
 TEST(DetectMarker, NoMarkerIsNotFound) {

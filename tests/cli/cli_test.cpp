@@ -94,15 +94,15 @@ TEST(Cli, ProgressBarOnATerminalPlainLinesOtherwiseQuietSilences) {
   EXPECT_NE(plain.output.find("scarmap: 2/2 done (0 failed): "), std::string::npos);
   EXPECT_EQ(plain.output.find('\r'), std::string::npos);
   EXPECT_NE(plain.output.find("index.html"), std::string::npos);
-  // --quiet: nothing at all.
-  const CliRun quiet = Scarmap(args + " -q");
+  // --quiet: nothing at all (--force: the folder holds the run above).
+  const CliRun quiet = Scarmap(args + " -q --force");
   EXPECT_EQ(quiet.code, 0);
   EXPECT_EQ(quiet.output, "");
   // A terminal (script(1) gives it one): a bar redrawn in place, ending with a newline.
   const CliRun tty = [&] {
     CliRun r;
     const std::string cmd = "script -qec \"" + std::string(SCARMAP_BINARY) + " " + args +
-                            "\" /dev/null 2>&1 </dev/null";
+                            " --force\" /dev/null 2>&1 </dev/null";
     FILE* p = ::popen(cmd.c_str(), "r");
     char buf[4096];
     size_t n;
@@ -146,6 +146,47 @@ TEST(Cli, ConfigFileFillsOptionsAndFlagsWin) {
   testing::WriteBytes(dir / "bad.json", R"({"no-such-setting": 1})");
   EXPECT_EQ(Scarmap("analyze " + Q(dir / "a.png") + " -o " + Q(dir / "o3") + " --config " +
                     Q(dir / "bad.json")).code, 2);
+}
+
+std::map<std::string, std::string> Files(const fs::path& dir) {
+  std::map<std::string, std::string> out;
+  for (const auto& e : fs::directory_iterator(dir))
+    out[e.path().filename()] = testing::ReadBytes(e.path());
+  return out;
+}
+
+TEST(Cli, AnEarlierRunIsRefusedUnlessResumedOrForced) {
+  testing::TempDir dir;
+  fs::create_directories(dir / "in");
+  testing::WriteBytes(dir / "in" / "a.png",
+                      testing::Encode(testing::SkinWithDot({200, 150}, {50, 50}, 5), ".png"));
+  const std::string base = "analyze " + Q(dir / "in") + " -o " + Q(dir / "out") + " -q";
+  ASSERT_EQ(Scarmap(base + " --px-per-mm 12").code, 0);
+  const auto before = Files(dir / "out");
+  const CliRun again = Scarmap(base + " --px-per-mm 12");
+  EXPECT_EQ(again.code, 2);
+  EXPECT_NE(again.output.find("earlier scarmap run"), std::string::npos) << again.output;
+  const CliRun other = Scarmap(base + " --px-per-mm 10 --resume");
+  EXPECT_EQ(other.code, 2);
+  EXPECT_NE(other.output.find("different settings"), std::string::npos) << other.output;
+  EXPECT_EQ(Scarmap(base + " --resume --force").code, 2);
+  EXPECT_EQ(Files(dir / "out"), before);  // refused: nothing changed
+  EXPECT_EQ(Scarmap(base + " --px-per-mm 12 --resume").code, 0);
+  EXPECT_EQ(Files(dir / "out"), before);  // everything was complete: nothing rewritten
+  EXPECT_EQ(Scarmap(base + " --px-per-mm 10 --force").code, 0);
+  const auto j = nlohmann::json::parse(testing::ReadBytes(dir / "out" / "a.json"));
+  EXPECT_EQ(j["calibration"]["px_per_mm"], 10.0);
+}
+
+TEST(Cli, OutputAmongTheInputPhotosIsRefused) {
+  testing::TempDir dir;
+  testing::WriteBytes(dir / "a.png",
+                      testing::Encode(testing::SkinWithDot({200, 150}, {50, 50}, 5), ".png"));
+  const auto before = Files(dir.path());
+  const CliRun r = Scarmap("analyze " + Q(dir.path()) + " -o " + Q(dir.path()));
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.output.find("holds input photos"), std::string::npos) << r.output;
+  EXPECT_EQ(Files(dir.path()), before);
 }
 
 TEST(Cli, ExifRotatedJpegReportsUprightSize) {

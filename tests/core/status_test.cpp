@@ -7,7 +7,7 @@ namespace {
 
 TEST(StatusCode, RoundTripsEveryCode) {
   for (StatusCode c : {StatusCode::kOk, StatusCode::kNoScalp, StatusCode::kUnreadable,
-                       StatusCode::kUnsupportedFormat, StatusCode::kTooLarge,
+                       StatusCode::kUnsupportedFormat, StatusCode::kTooLarge, StatusCode::kTooSmall,
                        StatusCode::kPoorQuality, StatusCode::kInternalError}) {
     EXPECT_EQ(StatusCodeFromString(ToString(c)), c);
   }

@@ -1,7 +1,15 @@
 #include "scarmap/io/heic.hpp"
 
+#include <vector>
+
 #include <gtest/gtest.h>
 #include <opencv2/imgproc.hpp>
+
+#include "scarmap/io/image_loader.hpp"
+
+#ifdef SCARMAP_HAVE_HEIF
+#include <libheif/heif.h>
+#endif
 
 namespace scarmap {
 namespace {
@@ -54,6 +62,59 @@ TEST(Heic, OrientationIsAppliedLikeAnIphonePortrait) {
   EXPECT_NEAR(p.x, 96 - 1 - 20, 3);
   EXPECT_NEAR(p.y, 30, 3);
 }
+
+TEST(Heic, MirrorOrientationsAreApplied) {
+  if (!HeicDecodeSupported()) GTEST_SKIP() << "libheif without HEVC decoder";
+  cv::Mat bgr;
+  // 2: mirrored left-right (imir); 4: mirrored top-bottom.
+  ASSERT_TRUE(DecodeHeic(EncodeHeic(Asymmetric(), 90, 2), 100.0, &bgr).ok());
+  ASSERT_EQ(bgr.size(), cv::Size(160, 96));
+  EXPECT_NEAR(BrightestPoint(bgr).x, 160 - 1 - 30, 3);
+  EXPECT_NEAR(BrightestPoint(bgr).y, 20, 3);
+  ASSERT_TRUE(DecodeHeic(EncodeHeic(Asymmetric(), 90, 4), 100.0, &bgr).ok());
+  ASSERT_EQ(bgr.size(), cv::Size(160, 96));
+  EXPECT_NEAR(BrightestPoint(bgr).x, 30, 3);
+  EXPECT_NEAR(BrightestPoint(bgr).y, 96 - 1 - 20, 3);
+}
+
+#ifdef SCARMAP_HAVE_HEIF
+TEST(Heic, MultiImageFileUsesThePrimaryImage) {
+  if (!HeicDecodeSupported()) GTEST_SKIP() << "libheif without HEVC decoder";
+  // First a thumbnail-like image, then the photo, which is the primary one.
+  cv::Mat photo(120, 64, CV_8UC3, cv::Scalar(60, 90, 200));
+  cv::circle(photo, {40, 90}, 7, cv::Scalar(250, 250, 250), cv::FILLED);
+  const std::string bytes = EncodeHeicImages({Asymmetric(), photo}, 1, 90, 1);
+
+  // The file holds two top-level images and names the second as primary (read by libheif).
+  heif_context* ctx = heif_context_alloc();
+  ASSERT_EQ(heif_context_read_from_memory_without_copy(ctx, bytes.data(), bytes.size(), nullptr)
+                .code,
+            heif_error_Ok);
+  ASSERT_EQ(heif_context_get_number_of_top_level_images(ctx), 2);
+  std::vector<heif_item_id> ids(2);
+  heif_context_get_list_of_top_level_image_IDs(ctx, ids.data(), 2);
+  heif_item_id primary = 0;
+  heif_context_get_primary_image_ID(ctx, &primary);
+  EXPECT_EQ(primary, ids[1]);
+  heif_context_free(ctx);
+
+  int w = 0, h = 0;
+  ASSERT_TRUE(ReadHeicSize(bytes, &w, &h).ok());
+  EXPECT_EQ(cv::Size(w, h), cv::Size(64, 120));
+  cv::Mat bgr;
+  ASSERT_TRUE(DecodeHeic(bytes, 100.0, &bgr).ok());
+  ASSERT_EQ(bgr.size(), cv::Size(64, 120));
+  EXPECT_NEAR(BrightestPoint(bgr).x, 40, 3);
+  EXPECT_NEAR(BrightestPoint(bgr).y, 90, 3);
+  EXPECT_NEAR(bgr.at<cv::Vec3b>(20, 20)[2], 200, 8);
+  // The loader goes the same way (format sniffing, size check, decode).
+  const LoadedImage img = LoadImageFromBytes(LoadOptions{}, bytes, "burst.heic");
+  ASSERT_TRUE(img.status.ok()) << img.status.message;
+  EXPECT_EQ(img.header.format, "heic");
+  EXPECT_EQ(img.bgr.size(), cv::Size(64, 120));
+  EXPECT_THROW(EncodeHeicImages({photo}, 1, 90, 1), Error);
+}
+#endif
 
 TEST(Heic, PixelLimitRefusesBeforeDecoding) {
   if (!HeicDecodeSupported()) GTEST_SKIP() << "libheif without HEVC decoder";

@@ -1,5 +1,6 @@
 #include "scarmap/io/image_loader.hpp"
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -8,6 +9,7 @@
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
+#include "scarmap/core/status.hpp"
 #include "scarmap/io/heic.hpp"
 #include "testing/images.hpp"
 
@@ -70,6 +72,27 @@ TEST(ReadImageHeader, ReadsPngPhysAsDpi) {
   EXPECT_NEAR(*h.dpi, 600.0, 0.5);
 }
 
+TEST(ReadImageHeader, ReadsTiffResolutionAsDpi) {
+  // libtiff (through OpenCV) writes XResolution as a RATIONAL and ResolutionUnit.
+  std::vector<uchar> inch, cm, none;
+  cv::imencode(".tiff", Asym(), inch,
+               {cv::IMWRITE_TIFF_RESUNIT, 2, cv::IMWRITE_TIFF_XDPI, 600, cv::IMWRITE_TIFF_YDPI, 600});
+  cv::imencode(".tiff", Asym(), cm,
+               {cv::IMWRITE_TIFF_RESUNIT, 3, cv::IMWRITE_TIFF_XDPI, 236, cv::IMWRITE_TIFF_YDPI, 236});
+  cv::imencode(".tiff", Asym(), none,
+               {cv::IMWRITE_TIFF_RESUNIT, 1, cv::IMWRITE_TIFF_XDPI, 600, cv::IMWRITE_TIFF_YDPI, 600});
+  const ImageHeader h = ReadImageHeader(std::string(inch.begin(), inch.end()));
+  EXPECT_EQ(h.format, "tiff");
+  EXPECT_EQ(h.width, 100);
+  ASSERT_TRUE(h.dpi.has_value());
+  EXPECT_NEAR(*h.dpi, 600.0, 1e-6);
+  const ImageHeader hc = ReadImageHeader(std::string(cm.begin(), cm.end()));
+  ASSERT_TRUE(hc.dpi.has_value());
+  EXPECT_NEAR(*hc.dpi, 236 * 2.54, 1e-6);  // dots per cm
+  // Unit "none": an aspect ratio, not a resolution.
+  EXPECT_FALSE(ReadImageHeader(std::string(none.begin(), none.end())).dpi.has_value());
+}
+
 TEST(LoadImage, AppliesEveryExifOrientation) {
   const cv::Mat stored = Asym();  // dot at (15, 10) in a 100x60 image
   // Where the dot must be after each orientation is applied (upright frame).
@@ -84,6 +107,72 @@ TEST(LoadImage, AppliesEveryExifOrientation) {
     const cv::Point p = Brightest(img.bgr);
     EXPECT_NEAR(p.x, expect[o].x, 2) << "orientation " << o;
     EXPECT_NEAR(p.y, expect[o].y, 2) << "orientation " << o;
+  }
+}
+
+// A 640 x 480 photo-like image: smooth shading, a bright disc near the stored top-left.
+cv::Mat Shaded() {
+  cv::Mat img(480, 640, CV_8UC3);
+  for (int y = 0; y < img.rows; ++y)
+    for (int x = 0; x < img.cols; ++x)
+      img.at<cv::Vec3b>(y, x) = cv::Vec3b(90 + x / 8, 110 + y / 8, 150);
+  cv::circle(img, {96, 64}, 24, cv::Scalar(250, 250, 250), cv::FILLED);
+  return img;
+}
+
+TEST(LoadImage, ReducedJpegDecodeHasTheReducedSize) {
+  const std::string jpg = Encode(Shaded(), ".jpg");
+  for (int r : {1, 2, 4, 8}) {
+    LoadOptions o;
+    o.reduction = r;
+    const LoadedImage img = LoadImageFromBytes(o, jpg, "a.jpg");
+    ASSERT_TRUE(img.status.ok());
+    EXPECT_EQ(img.reduction, r);
+    EXPECT_EQ(img.bgr.size(), cv::Size(640 / r, 480 / r));
+    EXPECT_EQ(img.bgr.type(), CV_8UC3);
+  }
+  // A reduction that does not divide both sides is lowered until it does; other formats and
+  // unknown sizes always decode in full.
+  LoadOptions o;
+  o.reduction = 8;
+  const LoadedImage odd = LoadImageFromBytes(o, Encode(Shaded()(cv::Rect(0, 0, 636, 478)), ".jpg"), "b");
+  EXPECT_EQ(odd.reduction, 2);
+  EXPECT_EQ(odd.bgr.size(), cv::Size(318, 239));
+  const LoadedImage png = LoadImageFromBytes(o, Encode(Shaded(), ".png"), "c.png");
+  EXPECT_EQ(png.reduction, 1);
+  EXPECT_EQ(png.bgr.size(), cv::Size(640, 480));
+  EXPECT_EQ(UsableReduction(ImageHeader{}, 8), 1);
+  o.reduction = 3;
+  EXPECT_THROW(o.Check(), Error);
+}
+
+TEST(LoadImage, ReducedDecodeIsTheFullDecodeShrunk) {
+  // DCT scaling low-passes like an area average, and pixel centres map as
+  // x_full = (x + 0.5) * r - 0.5: every EXIF orientation, reduced, matches the full decode.
+  const cv::Mat stored = Shaded();
+  for (int orientation = 1; orientation <= 8; ++orientation) {
+    const std::string jpg = testing::JpegWithOrientation(stored, orientation);
+    const LoadedImage full = LoadImageFromBytes({}, jpg, "a.jpg");
+    LoadOptions o;
+    o.reduction = 4;
+    const LoadedImage red = LoadImageFromBytes(o, jpg, "a.jpg");
+    ASSERT_TRUE(full.status.ok() && red.status.ok());
+    ASSERT_EQ(red.bgr.size(), cv::Size(full.bgr.cols / 4, full.bgr.rows / 4)) << orientation;
+    cv::Mat shrunk;
+    cv::resize(full.bgr, shrunk, red.bgr.size(), 0, 0, cv::INTER_AREA);
+    cv::Mat diff;
+    cv::absdiff(shrunk, red.bgr, diff);
+    EXPECT_LT(cv::mean(diff)[0], 2.0) << orientation;
+    // The disc's centre, by the centroid of its lightness above the background.
+    auto centre = [](const cv::Mat& bgr) {
+      cv::Mat g;
+      cv::cvtColor(bgr, g, cv::COLOR_BGR2GRAY);
+      const cv::Moments m = cv::moments(cv::max(g, 200) - 200);
+      return cv::Point2d(m.m10 / m.m00, m.m01 / m.m00);
+    };
+    const cv::Point2d b = centre(red.bgr), f = centre(full.bgr);
+    EXPECT_NEAR((b.x + 0.5) * 4 - 0.5, f.x, 0.5) << orientation;
+    EXPECT_NEAR((b.y + 0.5) * 4 - 0.5, f.y, 0.5) << orientation;
   }
 }
 
@@ -150,6 +239,68 @@ TEST(LoadImage, DecompressionBombIsRefusedBeforeDecoding) {
   small.max_megapixels = 0.001;  // 1000 px
   EXPECT_EQ(LoadImageFromBytes(small, Encode(Asym(), ".jpg"), "t").status.code,
             StatusCode::kTooLarge);
+}
+
+TEST(LoadImage, TinyAndThinImagesAreTooSmall) {
+  struct Case {
+    cv::Size size;
+    StatusCode code;
+    std::string says;
+  } cases[] = {{{1, 1}, StatusCode::kTooSmall, "shorter than 16 px"},
+               {{100000, 2}, StatusCode::kTooSmall, "shorter than 16 px"},
+               {{2, 100000}, StatusCode::kTooSmall, "shorter than 16 px"},
+               {{2100, 100}, StatusCode::kTooSmall, "too thin"},
+               {{16, 16}, StatusCode::kOk, ""},
+               {{2000, 100}, StatusCode::kOk, ""}};
+  for (const Case& c : cases) {
+    const cv::Mat img(c.size, CV_8UC3, cv::Scalar(120, 140, 170));
+    const LoadedImage got = LoadImageFromBytes({}, Encode(img, ".png"), "t.png");
+    EXPECT_EQ(got.status.code, c.code) << c.size;
+    EXPECT_NE(got.status.message.find(c.says), std::string::npos) << got.status.message;
+    EXPECT_EQ(got.bgr.empty(), c.code != StatusCode::kOk);
+  }
+}
+
+TEST(ReadImageHeader, RepeatedTiffSizeTagsCountTheLargest) {
+  // A TIFF whose IFD names the width twice: a decoder may use either, so the size check before
+  // decoding must see the larger one (the decoded size is checked again after decoding).
+  std::string t = std::string("II*\0\x08\0\0\0", 8) + std::string("\x03\0", 2);
+  auto entry = [](uint16_t tag, uint32_t value) {
+    std::string e(12, '\0');
+    e[0] = static_cast<char>(tag & 0xFF);
+    e[1] = static_cast<char>(tag >> 8);
+    e[2] = 4;  // LONG
+    e[4] = 1;  // count 1
+    for (int k = 0; k < 4; ++k) e[8 + k] = static_cast<char>((value >> (8 * k)) & 0xFF);
+    return e;
+  };
+  t += entry(256, 70000) + entry(256, 4) + entry(257, 20000) + std::string(4, '\0');
+  const ImageHeader h = ReadImageHeader(t);
+  EXPECT_EQ(h.format, "tiff");
+  EXPECT_EQ(h.width, 70000);
+  EXPECT_EQ(LoadImageFromBytes({}, t, "t.tif").status.code, StatusCode::kTooLarge);
+}
+
+TEST(LoadImage, LinksThatLeadNowhereAreNamed) {
+  TempDir dir;
+  std::filesystem::create_symlink("loop.jpg", dir / "loop.jpg");
+  std::filesystem::create_symlink("missing.jpg", dir / "dangling.jpg");
+  const LoadedImage loop = LoadImage({}, dir / "loop.jpg");
+  EXPECT_EQ(loop.status.code, StatusCode::kUnreadable);
+  EXPECT_NE(loop.status.message.find("symbolic link loop"), std::string::npos)
+      << loop.status.message;
+  const LoadedImage dangling = LoadImage({}, dir / "dangling.jpg");
+  EXPECT_EQ(dangling.status.code, StatusCode::kUnreadable);
+  EXPECT_NE(dangling.status.message.find("broken symbolic link"), std::string::npos)
+      << dangling.status.message;
+}
+
+TEST(LoadImage, FifoIsNotReadFrom) {
+  TempDir dir;
+  ASSERT_EQ(::mkfifo((dir / "pipe.jpg").c_str(), 0644), 0);
+  const LoadedImage got = LoadImage({}, dir / "pipe.jpg");  // would block forever if opened
+  EXPECT_EQ(got.status.code, StatusCode::kUnreadable);
+  EXPECT_NE(got.status.message.find("not a regular file"), std::string::npos);
 }
 
 TEST(LoadImage, HeicIsDecodedOrClearlyUnsupported) {

@@ -34,6 +34,42 @@ TEST(WriteFileAtomic, FailureLeavesTheTargetUntouched) {
   EXPECT_EQ(testing::ReadBytes(dir / "a.json"), "kept");
 }
 
+TEST(WriteFileAtomic, ReplacesALinkInsteadOfWritingThroughIt) {
+  TempDir dir;
+  fs::create_directories(dir / "out");
+  testing::WriteBytes(dir / "victim.json", "keep me");
+  fs::create_symlink(dir / "victim.json", dir / "out" / "a.json");
+  WriteFileAtomic(dir / "out" / "a.json", "new");
+  EXPECT_EQ(testing::ReadBytes(dir / "victim.json"), "keep me");
+  EXPECT_FALSE(fs::is_symlink(dir / "out" / "a.json"));
+  EXPECT_EQ(testing::ReadBytes(dir / "out" / "a.json"), "new");
+}
+
+TEST(RemoveStaleTemporaries, RemovesOnlyAtomicWriteLeftovers) {
+  TempDir dir;
+  testing::WriteBytes(dir / ".tmp.a.json.123.0", "{\"half");
+  testing::WriteBytes(dir / "a.json", "{}");
+  testing::WriteBytes(dir / ".hidden", "x");
+  testing::WriteBytes(dir / "tmp.txt", "x");
+  fs::create_directory(dir / ".tmp.folder");
+  EXPECT_EQ(RemoveStaleTemporaries(dir.path()), 1);
+  EXPECT_FALSE(fs::exists(dir / ".tmp.a.json.123.0"));
+  for (const char* kept : {"a.json", ".hidden", "tmp.txt", ".tmp.folder"})
+    EXPECT_TRUE(fs::exists(dir / kept)) << kept;
+  EXPECT_TRUE(IsAtomicTemporaryName(".tmp.x"));
+  EXPECT_FALSE(IsAtomicTemporaryName("x.tmp."));
+}
+
+TEST(FolderLock, IsExclusiveAndReleasedWithTheObject) {
+  TempDir dir;
+  {
+    const FolderLock first(dir.path());
+    EXPECT_THROW(FolderLock second(dir.path()), Error);
+  }
+  EXPECT_NO_THROW(FolderLock again(dir.path()));
+  EXPECT_THROW(FolderLock missing(dir / "missing"), Error);
+}
+
 TEST(SanitizeStem, NeverEscapesTheFolder) {
   EXPECT_EQ(SanitizeStem("../../etc/passwd"), "_.._etc_passwd");
   EXPECT_EQ(SanitizeStem(".."), "image");
@@ -42,6 +78,9 @@ TEST(SanitizeStem, NeverEscapesTheFolder) {
   EXPECT_EQ(SanitizeStem("patient 12 \xc3\xa9t\xc3\xa9"), "patient 12 \xc3\xa9t\xc3\xa9");
   EXPECT_LE(SanitizeStem(std::string(500, 'x')).size(), 120u);
   EXPECT_EQ(SanitizeStem(""), "image");
+  EXPECT_EQ(SanitizeStem("caf\xe9 \xc3\xa9\xc3"), "caf_ \xc3\xa9_");  // Latin-1 and a cut sequence
+  EXPECT_EQ(SanitizeStem("\xed\xa0\x80x"), "___x");                   // a UTF-16 surrogate
+  EXPECT_EQ(SanitizeStem("\xf0\x9f\x98\x80"), "\xf0\x9f\x98\x80");    // an emoji stays
 }
 
 TEST(OutputFolder, AssignsStableUniqueStems) {

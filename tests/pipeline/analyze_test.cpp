@@ -19,8 +19,8 @@ TEST(AnalyzeImage, WithScaleFillsMmFields) {
   ASSERT_TRUE(res.report.scalp.area_mm2.has_value());
   EXPECT_NEAR(*res.report.scalp.area_mm2, 480.0 * 360.0 / 144.0, 0.05 * 1200.0);
   EXPECT_TRUE(res.report.follicles.density_per_cm2.has_value());
-  EXPECT_EQ(res.mask.size(), img.size());
-  EXPECT_EQ(res.mask.type(), CV_8U);
+  EXPECT_EQ(FullSizeMask(res).size(), img.size());
+  EXPECT_EQ(FullSizeMask(res).type(), CV_8U);
 }
 
 TEST(AnalyzeImage, WithoutScaleEveryMmFieldIsNullAndSaysSo) {
@@ -58,7 +58,8 @@ TEST(AnalyzeImage, LargePhotoIsAnalysedAtWorkingScaleAndMappedBack) {
   ASSERT_TRUE(res.report.status.ok());
   EXPECT_NEAR(res.report.processing.working_scale, 1.0 / 3.0, 1e-3);
   EXPECT_NEAR(res.report.processing.working_px_per_mm, 12.0, 0.05);
-  EXPECT_EQ(res.mask.size(), img.size());
+  EXPECT_EQ(res.work_mask.size(), cv::Size(600, 400));
+  EXPECT_EQ(FullSizeMask(res).size(), img.size());
   EXPECT_NEAR(res.report.scalp.area_px, 1800.0 * 1200.0, 0.01 * 1800.0 * 1200.0);
 }
 

@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include "scarmap/report/report_json.hpp"
+#include "scarmap/report/run_manifest.hpp"
 #include "testing/images.hpp"
 
 namespace scarmap {
@@ -55,9 +56,10 @@ TEST(RunBatch, ParallelOutputIsIdenticalToSerial) {
   EXPECT_EQ(out1, Outputs(dir / "out2"));
   // Every kind of output took part in the comparison.
   for (const char* name : {"index.html", "summary.csv", "scars.csv", "a.json", "a.mask.png",
-                           "a.overlay.jpg", "a.thumb.jpg", "broken.json"})
+                           "a.overlay.jpg", "a.thumb.jpg", "broken.json", kRunManifestName})
     EXPECT_EQ(out1.count(name), 1u) << name;
-  EXPECT_EQ(out1.size(), 3 * 4u + 3u + 1u);  // 3 photos x 4 files, broken.json, 3 batch files
+  // 3 photos x 4 files, broken.json, 3 batch files, the run manifest.
+  EXPECT_EQ(out1.size(), 3 * 4u + 1u + 3u + 1u);
 }
 
 TEST(RunBatch, IndexPageListsEveryPhotoAndLinksItsFiles) {

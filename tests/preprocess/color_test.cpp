@@ -1,5 +1,8 @@
 #include "scarmap/preprocess/color.hpp"
 
+#include <algorithm>
+#include <vector>
+
 #include <gtest/gtest.h>
 #include <opencv2/imgproc.hpp>
 
@@ -42,6 +45,103 @@ TEST(FlattenLightness, RemovesAGradientButKeepsSmallSpots) {
   const cv::Mat flat = FlattenLightness({}, lab, cv::Mat(), 12.0);
   EXPECT_NEAR(flat.at<float>(150, 20), flat.at<float>(150, 380), 1.5);  // gradient gone
   EXPECT_GT(flat.at<float>(150, 200) - flat.at<float>(150, 240), 15.0);  // spot kept
+}
+
+
+// The straightforward whole-image versions (full-size maps, whole-image wide fill): the fast
+// ones must give the same pixels.
+cv::Mat FlattenReference(const cv::Mat& lab, const cv::Mat& mask, double sigma_px) {
+  cv::Mat l;
+  cv::extractChannel(lab, l, 0);
+  const int cell = std::max(4, static_cast<int>(sigma_px / 2.0));
+  const int gw = (l.cols + cell - 1) / cell, gh = (l.rows + cell - 1) / cell;
+  cv::Mat grid(gh, gw, CV_32F, cv::Scalar(0)), weight(gh, gw, CV_32F, cv::Scalar(0));
+  std::vector<float> all;
+  for (int gy = 0; gy < gh; ++gy)
+    for (int gx = 0; gx < gw; ++gx) {
+      std::vector<float> vals;
+      for (int y = gy * cell; y < std::min(l.rows, (gy + 1) * cell); y += 2)
+        for (int x = gx * cell; x < std::min(l.cols, (gx + 1) * cell); x += 2)
+          if (mask.empty() || mask.at<uchar>(y, x)) vals.push_back(l.at<float>(y, x));
+      if (vals.size() < 8) continue;
+      std::nth_element(vals.begin(), vals.begin() + vals.size() / 2, vals.end());
+      grid.at<float>(gy, gx) = vals[vals.size() / 2];
+      weight.at<float>(gy, gx) = 1.0f;
+      all.push_back(vals[vals.size() / 2]);
+    }
+  std::nth_element(all.begin(), all.begin() + all.size() / 2, all.end());
+  cv::Mat num, den, bg;
+  cv::GaussianBlur(grid.mul(weight), num, cv::Size(0, 0), 0.8, 0.8, cv::BORDER_REPLICATE);
+  cv::GaussianBlur(weight, den, cv::Size(0, 0), 0.8, 0.8, cv::BORDER_REPLICATE);
+  cv::Mat mapx(l.size(), CV_32F), mapy(l.size(), CV_32F);
+  for (int y = 0; y < l.rows; ++y)
+    for (int x = 0; x < l.cols; ++x) {
+      mapx.at<float>(y, x) = (x + 0.5f) / cell - 0.5f;
+      mapy.at<float>(y, x) = (y + 0.5f) / cell - 0.5f;
+    }
+  cv::remap(num / cv::max(den, 1e-3f), bg, mapx, mapy, cv::INTER_LINEAR, cv::BORDER_REPLICATE);
+  return l - bg + all[all.size() / 2];
+}
+
+cv::Mat FillReference(const cv::Mat& img, const cv::Mat& mask, double sigma_px) {
+  cv::Mat keep, num, den;
+  cv::Mat(mask == 0).convertTo(keep, CV_32F, 1.0 / 255.0);
+  cv::GaussianBlur(img.mul(keep), num, cv::Size(0, 0), sigma_px);
+  cv::GaussianBlur(keep, den, cv::Size(0, 0), sigma_px);
+  cv::Mat out = img.clone();
+  cv::Mat(num / cv::max(den, 1e-3f)).copyTo(out, mask);
+  const cv::Mat sparse = (den < 0.05f) & mask;
+  cv::GaussianBlur(img.mul(keep), num, cv::Size(0, 0), 4 * sigma_px);
+  cv::GaussianBlur(keep, den, cv::Size(0, 0), 4 * sigma_px);
+  cv::Mat(num / cv::max(den, 1e-4f)).copyTo(out, sparse);
+  return out;
+}
+
+// Skin lightness with a ramp, noise, dark "hair" strokes and one dense tuft.
+void Scene(cv::Mat* lab, cv::Mat* hair) {
+  cv::RNG rng(5);
+  *lab = cv::Mat(333, 467, CV_32FC3);
+  for (int y = 0; y < lab->rows; ++y)
+    for (int x = 0; x < lab->cols; ++x)
+      lab->at<cv::Vec3f>(y, x) = {40.0f + 0.04f * x + static_cast<float>(rng.gaussian(2.0)), 12,
+                                  17};
+  *hair = cv::Mat::zeros(lab->size(), CV_8U);
+  for (int i = 0; i < 300; ++i) {
+    const cv::Point a(rng.uniform(0, lab->cols), rng.uniform(0, lab->rows));
+    cv::line(*hair, a, a + cv::Point(rng.uniform(-6, 7), rng.uniform(-6, 7)), cv::Scalar(255), 2);
+  }
+  cv::circle(*hair, {300, 200}, 25, cv::Scalar(255), cv::FILLED);  // no skin near its centre
+  cv::Mat l, dark(lab->size(), CV_32F);
+  cv::extractChannel(*lab, l, 0);
+  rng.fill(dark, cv::RNG::UNIFORM, 8.0, 30.0);  // far below the skin: every rounding shows
+  dark.copyTo(l, *hair);
+  cv::insertChannel(l, *lab, 0);
+}
+
+TEST(FlattenLightness, SamePixelsAsTheWholeImageRemap) {
+  cv::Mat lab, hair;
+  Scene(&lab, &hair);
+  cv::Mat scalp = cv::Mat::zeros(lab.size(), CV_8U);
+  scalp(cv::Rect(10, 0, 420, 333)).setTo(255);
+  for (const cv::Mat& mask : {cv::Mat(), scalp})
+    for (double sigma_mm : {2.0, 8.0, 25.0}) {
+      FlattenOptions o;
+      o.sigma_mm = sigma_mm;
+      const cv::Mat ref = FlattenReference(lab, mask, sigma_mm * 12.0);
+      EXPECT_EQ(cv::countNonZero(FlattenLightness(o, lab, mask, 12.0) != ref), 0) << sigma_mm;
+    }
+}
+
+TEST(FillMasked, SamePixelsAsTheWholeImageFill) {
+  cv::Mat lab, hair, l;
+  Scene(&lab, &hair);
+  cv::extractChannel(lab, l, 0);
+  for (double sigma : {1.0, 3.6}) {
+    const cv::Mat ref = FillReference(l, hair, sigma);
+    const cv::Mat out = FillMasked(l, hair, sigma);
+    EXPECT_EQ(cv::countNonZero(out != ref), 0) << "sigma " << sigma;
+    if (sigma > 3.0) EXPECT_GT(out.at<float>(200, 300), 30.0f);  // the tuft's centre: skin
+  }
 }
 
 }  // namespace

@@ -18,6 +18,12 @@ Report FullReport() {
   r.calibration.px_per_mm = 12.5;
   r.calibration.source = CalibrationSource::kMarker;
   r.calibration.uncertainty_rel = 0.004;
+  r.calibration.color.source = ColorSource::kColorChecker;
+  r.calibration.color.matrix = {1.1, -0.05, 0.0, 0.02, 0.98, 0.01, 0.0, 0.03, 1.3};
+  r.calibration.color.input_gamma = 2.2;
+  r.calibration.color.samples = 22;
+  r.calibration.color.residual_delta_e = 1.25;
+  r.calibration.color.chart_corners_px = {{10, 10}, {100, 10}, {100, 70}, {10, 70}};
   r.scalp.area_mm2 = 5000;
   r.scalp.area_px = 781250;
   r.scalp.skin_lab = {65, 10, 18};
@@ -71,6 +77,17 @@ Report FullReport() {
   reg.polygon_px = {{0, 0}, {5, 0}, {5, 5}};
   r.smp_plan.regions.push_back(reg);
   r.warnings = {"FUT scar 1 runs out of the frame"};
+  PhotoQuality q;
+  q.blur_sigma_px = 0.75;
+  q.blur_sigma_mm = 0.0625;
+  q.overexposed_fraction = 0.01;
+  q.glare_fraction = 0.0625;
+  q.hair_cover_fraction = 0.25;
+  q.scalp_fraction = 0.875;
+  q.scalp_area_cm2 = 50.0;
+  q.native_px_per_mm = 12.5;
+  q.issues.push_back({"glare", true, 0.0625, 0.05, "specular glare on 6 % of the bare scalp"});
+  r.quality = q;
   return r;
 }
 
@@ -85,6 +102,12 @@ TEST(ReportJson, RoundTripsEveryField) {
   EXPECT_EQ(b.calibration.source, CalibrationSource::kMarker);
   EXPECT_EQ(b.fue[0].cluster_id, 1);
   EXPECT_TRUE(b.fut[0].touches_border);
+  EXPECT_EQ(b.calibration.color.source, ColorSource::kColorChecker);
+  EXPECT_DOUBLE_EQ(b.calibration.color.matrix(2, 2), 1.3);
+  ASSERT_TRUE(b.quality.has_value());
+  ASSERT_EQ(b.quality->issues.size(), 1u);
+  EXPECT_TRUE(b.quality->issues[0].poor);
+  EXPECT_TRUE(b.quality->poor());
 }
 
 TEST(ReportJson, UsesTheContractNames) {
@@ -100,6 +123,11 @@ TEST(ReportJson, UsesTheContractNames) {
   EXPECT_EQ(j["scars"][1]["contrast"]["delta_E2000"], 7.0);
   EXPECT_EQ(j["summary"]["fue_count"], 1);
   EXPECT_TRUE(j["follicles"].contains("density_per_cm2"));
+  EXPECT_EQ(j["calibration"]["color_source"], "colorchecker");
+  EXPECT_EQ(j["calibration"]["color_correction"]["matrix"][0][1], -0.05);
+  EXPECT_TRUE(j["calibration"]["color_correction"]["white_gains"].is_null());
+  EXPECT_EQ(j["quality"]["issues"][0]["severity"], "poor");
+  EXPECT_EQ(j["quality"]["poor"], true);
 }
 
 TEST(ReportJson, MissingScaleWritesNullsAndNonFiniteIsNull) {
@@ -142,20 +170,38 @@ TEST(ReportJson, ValidatesAgainstTheJsonSchema) {
   none.fut[0].length_mm.reset();
   none.fut[0].width_mm.reset();
   testing::WriteBytes(dir / "noscale.json", ReportToJson(none));
+  Report white = FullReport();
+  white.calibration.color = {};
+  white.calibration.color.source = ColorSource::kMarkerWhite;
+  white.calibration.color.white_gains = {0.9, 1.0, 1.3};
+  white.calibration.color.matrix = cv::Matx33d::diag({0.9, 1.0, 1.3});
+  white.calibration.color.samples = 400;
+  white.quality.reset();
+  testing::WriteBytes(dir / "white.json", ReportToJson(white));
+  EXPECT_EQ(ReportToJson(ReportFromJson(ReportToJson(white))), ReportToJson(white));
   nlohmann::json broken = nlohmann::json::parse(ReportToJson(FullReport()));
   broken.erase("status");
   testing::WriteBytes(dir / "bad1.json", broken.dump());
   broken = nlohmann::json::parse(ReportToJson(FullReport()));
   broken["scars"][0]["type"] = "keloid";
   testing::WriteBytes(dir / "bad2.json", broken.dump());
+  broken = nlohmann::json::parse(ReportToJson(FullReport()));
+  broken["calibration"]["color_source"] = "grey_world";
+  testing::WriteBytes(dir / "bad3.json", broken.dump());
+  broken = nlohmann::json::parse(ReportToJson(FullReport()));
+  broken["quality"]["issues"][0]["severity"] = "awful";
+  testing::WriteBytes(dir / "bad4.json", broken.dump());
 
   const std::string py = "/usr/bin/python3 " SCARMAP_SOURCE_DIR "/tests/report/validate_schema.py " SCARMAP_SOURCE_DIR "/schemas/scarmap.report.v1.json ";
   const std::string d = dir.path().string();
   EXPECT_EQ(std::system((py + "--documented " + d + "/full.json " + d + "/error.json " + d +
-                         "/noscale.json")
+                         "/noscale.json " + d + "/white.json")
                             .c_str()),
             0);
-  EXPECT_EQ(std::system((py + "--expect-invalid " + d + "/bad1.json " + d + "/bad2.json").c_str()), 0);
+  EXPECT_EQ(std::system((py + "--expect-invalid " + d + "/bad1.json " + d + "/bad2.json " + d +
+                         "/bad3.json " + d + "/bad4.json")
+                            .c_str()),
+            0);
 }
 
 }  // namespace

@@ -15,6 +15,22 @@
 
 namespace scarmap::testing {
 
+SynthImage ColorPhoto(bool chart, bool marker, std::array<double, 3> cast, std::uint64_t seed) {
+  SynthOptions o;
+  o.width = 1200;
+  o.height = 900;
+  o.min_px_per_mm = o.max_px_per_mm = 8.0;
+  o.fut_probability = 0.0;
+  o.fue_probability = 1.0;
+  o.background_probability = 0.0;
+  o.glare_probability = 0.0;
+  o.marker_probability = marker ? 1.0 : 0.0;
+  o.colorchecker_probability = chart ? 1.0 : 0.0;
+  o.color_cast = cast;
+  o.uniform_lighting = true;
+  return RenderScalp(o, seed);
+}
+
 std::string Encode(const cv::Mat& img, const std::string& ext) {
   std::vector<uchar> buf;
   cv::imencode(ext, img, buf);

@@ -7,6 +7,7 @@
 #include <opencv2/core.hpp>
 
 #include "scarmap/preprocess/working_image.hpp"
+#include "scarmap/synth/scalp_synth.hpp"
 
 namespace scarmap::testing {
 
@@ -23,6 +24,17 @@ cv::Mat SkinWithDot(cv::Size size, cv::Point dot, int radius);
 
 /// A working image of `bgr` at `px_per_mm` (scale known), CIELAB filled, the whole frame scalp.
 WorkingImage MakeWorking(const cv::Mat& bgr, double px_per_mm);
+
+/// A warm illuminant as linear-light gains (R, G, B) that keeps a white card unclipped, and its
+/// luminance (Rec. 709 weights): a neutral grey of that luminance is the same light without the
+/// colour.
+inline constexpr std::array<double, 3> kWarmCast{1.0, 0.85, 0.62};
+inline constexpr double kWarmCastLuminance = 0.2126 * 1.0 + 0.7152 * 0.85 + 0.0722 * 0.62;
+
+/// A generated 1200 x 900 photo at 8 px/mm in even light with FUE dots, no background or glare,
+/// optionally a ColorChecker chart and a marker card, under the linear-light colour `cast`
+/// (R, G, B gains).
+SynthImage ColorPhoto(bool chart, bool marker, std::array<double, 3> cast, std::uint64_t seed = 3);
 
 /// A fresh, empty temporary folder unique to the running test; removed by the destructor.
 class TempDir {

@@ -18,7 +18,15 @@ struct MarkerOptions {
   std::string dictionary = "DICT_4X4_50";  ///< any cv::aruco predefined dictionary name
   double side_mm = 10.0;                   ///< printed side of the black square
   double max_detect_megapixels = 3.0;      ///< detection runs on a copy at most this large
-  double tilt_warn_deg = 25.0;             ///< marker plane tilt above which a warning is due
+  /// Marker plane tilt above which a warning is due. At 25 deg the foreshortened direction is
+  /// 10 % short (cos 25 deg = 0.906): the scale still holds along the unforeshortened side, but
+  /// the marker no longer lies flat on the scalp where the scars are.
+  double tilt_warn_deg = 25.0;
+  /// Distance (mm) from the marker centre to the centroid of the scars above which a warning is
+  /// due (only when the scale comes from the marker). The scalp curves away from the camera: on
+  /// a head of about 90 mm radius photographed from about 25 cm, a point 40 mm along the scalp
+  /// from the marker is about 9 mm deeper (R (1 - cos(d / R))), a scale change of about 3.5 %.
+  double far_warn_mm = 40.0;
   void Check() const;                      ///< throws scarmap::Error naming a bad field
 };
 
@@ -40,6 +48,12 @@ struct MarkerDetection {
 /// Finds the best marker (largest) of `options.dictionary` in an 8-bit BGR or grey image.
 /// Returns found = false when there is none. Throws scarmap::Error on an empty image.
 MarkerDetection DetectMarker(const MarkerOptions& options, const cv::Mat& image);
+
+/// `d`, found on a photo decoded at 1/`factor` of its size, in pixels of the full-size photo:
+/// corners and centre map as x_full = (x + 0.5) * factor - 0.5, px_per_mm is multiplied by
+/// `factor`; tilt, uncertainty and side spread (ratios) are kept. Throws scarmap::Error when
+/// `factor` is not positive.
+MarkerDetection ToFullSize(MarkerDetection d, double factor);
 
 /// The cv::aruco predefined dictionary id for a name such as "DICT_4X4_50"; throws Error.
 int ArucoDictionaryId(const std::string& name);

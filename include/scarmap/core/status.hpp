@@ -15,6 +15,7 @@ enum class StatusCode {
   kUnreadable,         ///< "unreadable": empty, truncated, corrupt, not an image, no permission.
   kUnsupportedFormat,  ///< "unsupported_format": a real image in a format scarmap cannot decode.
   kTooLarge,           ///< "too_large": declared dimensions above the pixel limit (not decoded).
+  kTooSmall,           ///< "too_small": a side under the minimum, or too thin (not analysed).
   kPoorQuality,        ///< "poor_quality": analysed, but the photo cannot be trusted for planning.
   kInternalError,      ///< "internal_error": a bug; the message says what failed.
 };

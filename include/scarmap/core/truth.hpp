@@ -76,7 +76,7 @@ struct Truth {
   TruthMarker marker;
   /// Kinds of not-scar content present, e.g. "glare", "dandruff", "background", "ear", "mole",
   /// "freckle", "papule", "skin_fold", "shadow_edge", "long_hair", "part_line", "smp_pigment",
-  /// "ruler", "marker". None of them is ever labelled as a scar.
+  /// "ruler", "marker", "colorchecker". None of them is ever labelled as a scar.
   std::vector<std::string> distractors;
   std::vector<TruthMark> distractor_marks;  ///< positions of the spot-like distractors
   /// Rendering effects present (hair, lighting and camera), e.g. "grey_hairs", "whorl",

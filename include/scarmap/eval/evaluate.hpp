@@ -9,7 +9,8 @@
 // fraction of FUT-free images with no FUT pixel at all. Follicle density relative error;
 // calibration relative error on marker images; Bland-Altman bias and 95 % limits of agreement
 // for FUT total length (mm) and FUE count. Every figure also per skin band and hair colour.
-// A missing or unreadable report scores as an empty prediction.
+// A missing or unreadable report, or one with a status other than ok or poor_quality (a
+// poor_quality report is a complete analysis), scores as an empty prediction.
 #pragma once
 
 #include <filesystem>
@@ -32,7 +33,7 @@ struct EvalOptions {
 /// Scores of one image.
 struct ImageScore {
   std::string stem, skin_band, hair_color;
-  bool report_found = false;  ///< a readable report with status ok
+  bool report_found = false;  ///< a readable report with status ok or poor_quality
   int fue_tp = 0, fue_fp = 0, fue_fn = 0;
   std::vector<double> fue_diameter_rel;  ///< signed (pred - true) / true, matched pairs
   bool scar_free = false;

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include <opencv2/core.hpp>
 
@@ -25,5 +26,11 @@ Status DecodeHeic(const std::string& bytes, double max_megapixels, cv::Mat* bgr)
 /// Encodes `bgr` (CV_8UC3) as HEIC with an EXIF-style `orientation` (1..8) stored as irot/imir
 /// boxes; for tests and fixtures. Throws scarmap::Error when no HEVC encoder is available.
 std::string EncodeHeic(const cv::Mat& bgr, int quality, int orientation);
+
+/// Several images (CV_8UC3 each) in one HEIC file, all with the same `orientation`; the one at
+/// index `primary` is the file's primary image (pitm), like an iPhone burst or a photo stored
+/// after its thumbnail. For tests and fixtures; throws scarmap::Error like EncodeHeic.
+std::string EncodeHeicImages(const std::vector<cv::Mat>& images, int primary, int quality,
+                             int orientation);
 
 }  // namespace scarmap

@@ -11,9 +11,21 @@
 
 namespace scarmap {
 
+/// Size limits, checked on the declared size before decoding and again on the decoded pixels
+/// (a header that lies is caught after decoding). Together with the working-scale cap
+/// (preprocess/working_image.hpp) they bound one image's time and memory.
 struct LoadOptions {
   double max_megapixels = 100.0;  ///< refuse (too_large) above this, before decoding
-  void Check() const;             ///< throws scarmap::Error naming a bad field
+  int min_side_px = 16;           ///< refuse (too_small) a side shorter than this
+  /// Refuse (too_small) a longer side above this many times the shorter: a strip thinner than
+  /// 1/20 of its length cannot show a scalp, and costs the filters time out of proportion.
+  double max_aspect_ratio = 20.0;
+  /// Decode a JPEG at 1/reduction of its size (1, 2, 4 or 8: libjpeg's DCT scaling, which skips
+  /// most of the work of a full decode and never holds the full-size pixels). Only a reduction
+  /// that divides both sides is used (else the largest power of two that does), so that pixel
+  /// centres map exactly: x_full = (x + 0.5) * reduction - 0.5. Other formats decode full size.
+  int reduction = 1;
+  void Check() const;  ///< throws scarmap::Error naming a bad field
 };
 
 /// What the header says, read without decoding pixels.
@@ -30,14 +42,25 @@ struct ImageHeader {
 ImageHeader ReadImageHeader(const std::string& bytes);
 
 struct LoadedImage {
-  Status status;           ///< ok, unreadable, unsupported_format, too_large
+  Status status;           ///< ok, unreadable, unsupported_format, too_large, too_small
   cv::Mat bgr;             ///< CV_8UC3, upright (EXIF orientation applied); empty unless ok
+  int reduction = 1;       ///< full-size pixels per pixel of `bgr` along each side (see LoadOptions)
   ImageHeader header;
   std::string sha256;      ///< hex SHA-256 of the file bytes ("" when not read)
 };
 
-/// Reads and decodes `path`. Expected failures (missing, directory, permission, empty,
-/// truncated, not an image, too large, unsupported) are returned as status, never thrown.
+/// The reduction (1, 2, 4 or 8, at most `max_reduction`) that LoadOptions::reduction =
+/// `max_reduction` gives for a photo with this header: 1 for anything but a JPEG of known size.
+int UsableReduction(const ImageHeader& header, int max_reduction);
+
+/// Reads the whole file at `path` into `bytes`. Expected failures (missing, broken or looping
+/// symbolic link, a folder, not a regular file, larger than 1 GiB, permission denied, read
+/// error) are returned as status (unreadable, too_large), never thrown.
+Status ReadImageFile(const std::filesystem::path& path, std::string* bytes);
+
+/// Reads and decodes `path`. Expected failures (missing, broken or looping symbolic link,
+/// directory, permission, empty, truncated, not an image, too large or too small, unsupported)
+/// are returned as status, never thrown.
 LoadedImage LoadImage(const LoadOptions& options, const std::filesystem::path& path);
 
 /// Same, from bytes already in memory (fuzzing, tests). `name` is only used in messages.

@@ -3,11 +3,18 @@
 
 #include <opencv2/core.hpp>
 
+#include "scarmap/calibration/color_reference.hpp"
+
 namespace scarmap {
 
 /// sRGB (8-bit BGR) -> CIELAB (D65, 2 deg observer) in float: the sRGB transfer curve is
 /// linearised first; L* in 0..100, a*, b* unscaled. Returns CV_32FC3.
 cv::Mat BgrToLab(const cv::Mat& bgr);
+
+/// The same through a colour correction (calibration/color_reference.hpp): each pixel is decoded
+/// with the correction's input curve, mapped by its matrix to linear sRGB (negative values
+/// clamped to 0) and converted to CIELAB. With source kNone it equals BgrToLab(bgr).
+cv::Mat BgrToLab(const cv::Mat& bgr, const ColorCorrection& correction);
 
 /// One sRGB colour (0..255 each, B,G,R order) to CIELAB.
 cv::Vec3d BgrToLab(const cv::Vec3d& bgr);

@@ -7,11 +7,10 @@
 // range; it is textured when the local standard deviation of L* (stubble, pores) is a sizeable
 // fraction of the central region's. Background = not skin-like, or smooth (no stubble, no pores:
 // a wall the colour of skin is still smooth), or hairless (stubble density below 1 % over 3 mm:
-// an ear or the neck) and not brighter than the skin (glare washes stubble out). A brighter pixel
+// an ear or the neck; glare that washes stubble out inside the scalp is a hole, filled). A brighter pixel
 // is skin-like when its chroma lies near the segment from white to the reference, keeping at
 // least 40 % of the reference's chroma (specular glare adds white light; a white ruler or card
-// has almost no chroma). Hair too long to see skin through is background: no pixel within
-// 1.5 mm is as light as skin (stubble always leaves bare skin between its units).
+// has almost no chroma).
 // An opening with a disc wider than any scar (12 mm) keeps only large regions as background,
 // so scars, bands, dots and glints stay inside the scalp; holes are filled.
 #pragma once
@@ -26,8 +25,6 @@ struct ScalpOptions {
   double min_scalp_area_mm2 = 100.0;   ///< below this: no scalp
   double min_background_mm = 12.0;     ///< narrower not-skin regions stay scalp (scars)
   double chroma_tolerance = 10.0;      ///< CIELAB a*b* distance from the skin reference
-  /// Covered by long hair: even the brightest pixel within 1.5 mm is this much darker (L*).
-  double hair_cover_dl = 15.0;
   void Check() const;                  ///< throws scarmap::Error naming a bad field
 };
 

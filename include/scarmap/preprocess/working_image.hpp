@@ -1,6 +1,8 @@
 // The normalised working image: every detector runs at a fixed px/mm so that parameters in mm
 // translate to the same pixel sizes whatever the camera, and a 48 MP photo costs about what a
-// 2 MP one does.
+// 2 MP one does. The working image never exceeds a pixel cap either, so its memory is bounded
+// whatever the photo's size and scale (a wide field at a low px/mm is then analysed below the
+// target px/mm, and WorkingImage::capped says so).
 #pragma once
 
 #include <opencv2/core.hpp>
@@ -10,7 +12,10 @@ namespace scarmap {
 struct WorkingScaleOptions {
   double target_px_per_mm = 12.0;        ///< working resolution when the scale is known
   double assumed_px_per_mm = 12.0;       ///< assumed working px/mm when no scale is known
-  double max_working_megapixels = 4.0;   ///< cap without a scale (resolution-based default)
+  /// Cap on the working image, with or without a known scale: it bounds per-image memory (the
+  /// stages hold about 80 bytes per working pixel at their peak). 4 MP at 12 px/mm is a
+  /// 192 x 144 mm field; only wider fields are analysed below target_px_per_mm.
+  double max_working_megapixels = 4.0;
   void Check() const;                    ///< throws scarmap::Error naming a bad field
 };
 
@@ -23,6 +28,7 @@ struct WorkingImage {
   double scale = 1.0;        ///< working px per original px (<= 1: never upsampled)
   double px_per_mm = 12.0;   ///< working px per mm (assumed when !scale_known)
   bool scale_known = false;
+  bool capped = false;  ///< scale known, but reduced below the target by the pixel cap
 
   cv::Point2d ToOriginal(cv::Point2d p) const {
     return {(p.x + 0.5) / scale - 0.5, (p.y + 0.5) / scale - 0.5};
@@ -33,9 +39,23 @@ struct WorkingImage {
   double PxToMm(double px) const { return px / px_per_mm; }
 };
 
-/// Resizes `upright_bgr` (CV_8UC3, original pixels) to the working scale. `original_px_per_mm`
-/// <= 0 means unknown. Throws scarmap::Error on an empty image.
+/// Working px per original px (<= 1) for an upright photo of `original_size` at
+/// `original_px_per_mm` (<= 0: unknown): target_px_per_mm when the scale is known, at most
+/// max_working_megapixels in any case, before the working size is rounded to whole pixels.
+double WorkingScale(const WorkingScaleOptions& options, cv::Size original_size,
+                    double original_px_per_mm);
+
+/// The largest decode reduction r in {1, 2, 4, 8} with r x WorkingScale(...) <= 1: a photo
+/// decoded at 1/r of its size still has at least the working resolution (see LoadOptions).
+int MaxDecodeReduction(const WorkingScaleOptions& options, cv::Size original_size,
+                       double original_px_per_mm);
+
+/// Resizes `upright_bgr` (CV_8UC3) to the working scale. `upright_bgr` is the photo decoded at
+/// 1/`reduction` of its original size (each side exactly divided; 1 = original pixels); the
+/// working image and its `scale` are those of the original: the same size whatever the
+/// reduction, never larger than `upright_bgr`. `original_px_per_mm` <= 0 means unknown. Throws
+/// scarmap::Error on an empty image or a reduction below 1.
 WorkingImage MakeWorkingImage(const WorkingScaleOptions& options, const cv::Mat& upright_bgr,
-                              double original_px_per_mm);
+                              double original_px_per_mm, int reduction = 1);
 
 }  // namespace scarmap

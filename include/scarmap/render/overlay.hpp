@@ -18,10 +18,12 @@ struct OverlayOptions {
   void Check() const;
 };
 
-/// Draws `report` over the upright image it was computed on (CV_8UC3). Returns a new image of the
-/// same size, or shrunk (same aspect ratio, INTER_AREA) so that its long side is max_side_px.
-/// Throws scarmap::Error for an empty or non-CV_8UC3 image.
+/// Draws `report` over the upright image it was computed on (CV_8UC3), given at `image_scale`
+/// of its pixels per pixel of the report's coordinates (1: the original photo; < 1: a reduced
+/// copy). Returns a new image of the same size, or shrunk (same aspect ratio, INTER_AREA) so
+/// that its long side is max_side_px. Throws scarmap::Error for an empty or non-CV_8UC3 image
+/// or a scale that is not positive.
 cv::Mat RenderOverlay(const OverlayOptions& options, const cv::Mat& upright_bgr,
-                      const Report& report);
+                      const Report& report, double image_scale = 1.0);
 
 }  // namespace scarmap

@@ -13,8 +13,10 @@
 
 #include <opencv2/core/types.hpp>
 
+#include "scarmap/calibration/color_reference.hpp"
 #include "scarmap/core/measures.hpp"
 #include "scarmap/core/status.hpp"
+#include "scarmap/preprocess/quality.hpp"
 #include "scarmap/smp/smp_plan.hpp"
 
 namespace scarmap {
@@ -37,7 +39,9 @@ struct CalibrationInfo {
   std::optional<double> px_per_mm;  ///< original-image px per mm
   CalibrationSource source = CalibrationSource::kNone;
   std::optional<double> uncertainty_rel;  ///< relative 1-sigma uncertainty of px_per_mm
-  std::string color_source = "none";      ///< colour normalisation used: none, grey_world, ...
+  /// Colour reference used before colour was measured (JSON color_source: none, colorchecker,
+  /// marker_white) and the correction applied (JSON color_correction, null with none).
+  ColorCorrection color;
 };
 
 struct ScalpInfo {
@@ -111,6 +115,7 @@ struct Summary {
 struct ProcessingInfo {
   double working_px_per_mm = 0.0;  ///< px/mm of the working image (assumed when no scale)
   double working_scale = 1.0;      ///< working px per original px
+  int decode_reduction = 1;        ///< the photo was decoded at 1/this of its size (JPEG)
   double seconds = 0.0;
 };
 
@@ -128,6 +133,7 @@ struct Report {
   Summary summary;
   SmpPlan smp_plan;
   std::vector<std::string> warnings;
+  std::optional<PhotoQuality> quality;  ///< the quality gate's figures (null when not analysed)
   ProcessingInfo processing;
 };
 

@@ -12,6 +12,11 @@ namespace scarmap {
 /// A non-ok report still carries schema, tool, image.path and status.
 std::string ReportToJson(const Report& report, int indent = 2);
 
+/// The text a report holds for `text` (e.g. image.path): JSON holds only Unicode, so bytes that
+/// are not valid UTF-8 (a Latin-1 file name) become U+FFFD. Compare paths read from a report
+/// with AsReportText(path), not with the path itself.
+std::string AsReportText(const std::string& text);
+
 /// Parses report JSON text. Throws scarmap::Error when it is not a scarmap.report/1 document.
 /// Scars are split back into Report::fut / Report::fue by their "type".
 Report ReportFromJson(const std::string& text);

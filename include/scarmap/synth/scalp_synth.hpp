@@ -19,10 +19,11 @@
 // * Distractors that are never scars: background wall or clothing, an ear, scalp hidden under
 //   long unshaved hair (with a part line), moles, freckles, red papules, a skin fold, a cast
 //   shadow edge, existing SMP pigment dots, dandruff, glare (on the scalp), a printed ArUco
-//   marker card or a ruler.
+//   marker card or a ruler; optionally a ColorChecker chart.
 // * Camera: exposure (sometimes over or under), white-balance cast, vignetting, defocus, mild
 //   motion blur, shot/read noise and blotchy chroma noise (stronger in dark photos), phone
-//   sharpening halos, JPEG 60-95.
+//   sharpening halos, JPEG 60-95. Optionally an illuminant colour cast (linear-light gains) and
+//   even lighting, for colour tests.
 //
 // Truth (REPORT_CONTRACT.md): a scar's edge is where its difference from the skin falls to half
 // of its own contrast. Each scar's lightness is blended linearly in L* with a profile alpha, so
@@ -39,6 +40,7 @@
 // CIELAB conversion included). Deterministic per (options, seed) whatever the thread count.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <filesystem>
 #include <opencv2/core.hpp>
@@ -72,6 +74,23 @@ struct SynthOptions {
   /// Test aid: flat skin, no hair, distractors or lighting: the scars alone (camera effects as
   /// set by camera_effects).
   bool scars_only = false;
+  /// >= 0: the marker card is tilted by exactly this many degrees (< 80) about its horizontal
+  /// axis; < 0: a random tilt of 0-20 deg (the default).
+  double marker_tilt_deg = -1.0;
+  /// A 24-patch ColorChecker (Macbeth) chart in a corner of the frame away from the marker:
+  /// X-Rite's published sRGB patch values, patches `colorchecker_patch_mm` wide with
+  /// quarter-patch gaps on a black card (label 3; the hair exits it covers are not counted).
+  /// Drawn from its own random stream on top of everything but the lighting and camera: the
+  /// rest of the photo is the same with or without it.
+  double colorchecker_probability = 0.0;
+  double colorchecker_patch_mm = 9.0;
+  /// Illuminant colour: linear-light gains (R, G, B) applied to the whole scene (skin, cards,
+  /// chart) after lighting, before the camera. {1, 1, 1} (the default) is no cast.
+  std::array<double, 3> color_cast{1.0, 1.0, 1.0};
+  /// Even light: no directional gradient, curvature shading, cast shadow, exposure change,
+  /// white-balance cast or vignetting (the random draws still happen, so the rest of the photo
+  /// is unchanged; the noise level then follows the nominal exposure). For colour tests.
+  bool uniform_lighting = false;
   void Check() const;  ///< throws scarmap::Error naming a bad field
 };
 

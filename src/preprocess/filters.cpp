@@ -1,0 +1,138 @@
+#include "scarmap/preprocess/filters.hpp"
+
+#include <algorithm>
+#include <opencv2/imgproc.hpp>
+#include <vector>
+
+#include "scarmap/core/status.hpp"
+
+namespace scarmap {
+namespace {
+
+constexpr int kFar = 32766;  // run length that reaches the image border: longer than any kernel
+
+// Half widths of the kernel's rows when each row is one run centred on the anchor column
+// (-1 for an empty row); false for any other kernel.
+bool CentredRuns(const cv::Mat& kernel, std::vector<int>* half) {
+  const int c = kernel.cols / 2;
+  if (kernel.cols >= kFar) return false;
+  for (int i = 0; i < kernel.rows; ++i) {
+    const uchar* k = kernel.ptr<uchar>(i);
+    int first = -1, last = -1;
+    for (int x = 0; x < kernel.cols; ++x)
+      if (k[x]) {
+        if (first < 0) first = x;
+        last = x;
+      }
+    if (first < 0) {
+      half->push_back(-1);
+      continue;
+    }
+    if (c - first != last - c) return false;
+    for (int x = first; x <= last; ++x)
+      if (!k[x]) return false;
+    half->push_back(c - first);
+  }
+  return true;
+}
+
+// Erosion of on(p) = (mask(p) != 0) != invert, outside the image on. Where each kernel row is a
+// centred run of half width w, it fits at (x, y') when the horizontal run of "on" through x in row
+// y' reaches w pixels to both sides: reach(y', x) = min(left, right run length) - 1 >= w.
+// Returns 255 where eroded, or, when `invert`, where not eroded (the dilation of the mask).
+cv::Mat ErodeByRuns(const cv::Mat& mask, bool invert, const std::vector<int>& half) {
+  const int w = mask.cols, h = mask.rows, ay = static_cast<int>(half.size()) / 2;
+  cv::Mat reach(h, w, CV_16S);
+  cv::parallel_for_(cv::Range(0, h), [&](const cv::Range& rows) {
+    std::vector<short> left(w);
+    for (int y = rows.start; y < rows.end; ++y) {
+      const uchar* m = mask.ptr<uchar>(y);
+      short* r = reach.ptr<short>(y);
+      int run = kFar;  // the image border counts as on
+      for (int x = 0; x < w; ++x) {
+        run = ((m[x] != 0) != invert) ? std::min(run + 1, kFar) : 0;
+        left[x] = static_cast<short>(run);
+      }
+      run = kFar;
+      for (int x = w - 1; x >= 0; --x) {
+        run = ((m[x] != 0) != invert) ? std::min(run + 1, kFar) : 0;
+        r[x] = static_cast<short>(std::min<int>(run, left[x]) - 1);
+      }
+    }
+  });
+  cv::Mat out(h, w, CV_8U);
+  const uchar on = invert ? 0 : 255, off = invert ? 255 : 0;
+  cv::parallel_for_(cv::Range(0, h), [&](const cv::Range& rows) {
+    std::vector<uchar> fits(w);
+    for (int y = rows.start; y < rows.end; ++y) {
+      std::fill(fits.begin(), fits.end(), 1);
+      for (int i = 0; i < static_cast<int>(half.size()); ++i) {
+        const int yy = y + i - ay;
+        if (half[i] < 0 || yy < 0 || yy >= h) continue;  // outside the image: on
+        const short* r = reach.ptr<short>(yy);
+        const short need = static_cast<short>(half[i]);
+        for (int x = 0; x < w; ++x) fits[x] &= static_cast<uchar>(r[x] >= need);
+      }
+      uchar* o = out.ptr<uchar>(y);
+      for (int x = 0; x < w; ++x) o[x] = fits[x] ? on : off;
+    }
+  });
+  return out;
+}
+
+void CheckBinary(const cv::Mat& mask, const cv::Mat& kernel) {
+  if (mask.empty() || mask.type() != CV_8UC1)
+    throw Error("binary morphology: expected a CV_8UC1 mask");
+  if (kernel.empty() || kernel.type() != CV_8UC1)
+    throw Error("binary morphology: expected a non-empty CV_8UC1 kernel");
+}
+
+cv::Mat Binary(const cv::Mat& mask, const cv::Mat& kernel, bool dilate) {
+  CheckBinary(mask, kernel);
+  std::vector<int> half;
+  if (kernel.rows % 2 == 1 && kernel.cols % 2 == 1 && CentredRuns(kernel, &half))
+    return ErodeByRuns(mask, dilate, half);
+  cv::Mat bin = mask != 0, out;
+  if (dilate)
+    cv::dilate(bin, out, kernel);
+  else
+    cv::erode(bin, out, kernel);
+  return out;
+}
+
+}  // namespace
+
+cv::Mat GaussianBlurBands(const cv::Mat& src, double sigma) {
+  // Only the float filter is computed row by row the same way in a view (8-bit uses another,
+  // fixed-point path whose bands do not match the whole image).
+  const int bands =
+      src.depth() == CV_32F ? std::min(cv::getNumThreads(), std::max(1, src.rows / 64)) : 1;
+  cv::Mat dst(src.size(), src.type());
+  if (bands <= 1) {
+    cv::GaussianBlur(src, dst, cv::Size(0, 0), sigma);
+    return dst;
+  }
+  cv::parallel_for_(cv::Range(0, bands), [&](const cv::Range& r) {
+    for (int b = r.start; b < r.end; ++b) {
+      const int y0 = src.rows * b / bands, y1 = src.rows * (b + 1) / bands;
+      const cv::Rect band(0, y0, src.cols, y1 - y0);
+      cv::Mat out = dst(band);
+      cv::GaussianBlur(src(band), out, cv::Size(0, 0), sigma);
+    }
+  });
+  return dst;
+}
+
+cv::Mat BinaryErode(const cv::Mat& mask, const cv::Mat& kernel) {
+  return Binary(mask, kernel, false);
+}
+
+cv::Mat BinaryDilate(const cv::Mat& mask, const cv::Mat& kernel) {
+  return Binary(mask, kernel, true);
+}
+
+cv::Mat BinaryOpen(const cv::Mat& mask, const cv::Mat& kernel) {
+  return BinaryDilate(BinaryErode(mask, kernel), kernel);
+}
+
+}  // namespace scarmap

@@ -1,0 +1,101 @@
+#include "scarmap/preprocess/filters.hpp"
+
+#include <gtest/gtest.h>
+
+#include <opencv2/imgproc.hpp>
+
+#include "scarmap/core/status.hpp"
+
+namespace scarmap {
+namespace {
+
+// Blobs of every size, touching the borders, with holes and thin bridges: 0/255.
+cv::Mat RandomMask(cv::Size size, int seed) {
+  cv::RNG rng(seed);
+  cv::Mat m = cv::Mat::zeros(size, CV_8U);
+  for (int i = 0; i < 40; ++i) {
+    const cv::Point c(rng.uniform(-10, size.width + 10), rng.uniform(-10, size.height + 10));
+    const cv::Size axes(rng.uniform(1, size.width / 3 + 2), rng.uniform(1, size.height / 3 + 2));
+    cv::ellipse(m, c, axes, rng.uniform(0, 180), 0, 360, cv::Scalar(rng.uniform(0, 3) ? 255 : 0),
+                cv::FILLED);
+  }
+  for (int i = 0; i < 200; ++i)
+    m.at<uchar>(rng.uniform(0, size.height), rng.uniform(0, size.width)) ^= 255;  // salt and holes
+  return m;
+}
+
+int Differ(const cv::Mat& a, const cv::Mat& b) {
+  if (a.size() != b.size() || a.type() != b.type()) return -1;
+  return cv::countNonZero(a.reshape(1) != b.reshape(1));
+}
+
+TEST(BinaryMorphology, EqualsOpenCvForEllipseRectAndCrossKernels) {
+  const cv::Size sizes[] = {{157, 103}, {64, 200}, {9, 7}};
+  for (const cv::Size size : sizes)
+    for (int seed = 1; seed <= 3; ++seed) {
+      const cv::Mat m = RandomMask(size, seed);
+      for (int shape : {cv::MORPH_ELLIPSE, cv::MORPH_RECT, cv::MORPH_CROSS})
+        for (int d : {1, 3, 7, 25, 61}) {
+          const cv::Mat k = cv::getStructuringElement(shape, {d, d});
+          cv::Mat er, di, op;
+          cv::erode(m, er, k);
+          cv::dilate(m, di, k);
+          cv::morphologyEx(m, op, cv::MORPH_OPEN, k);
+          SCOPED_TRACE(testing::Message()
+                       << size << " seed " << seed << " shape " << shape << " d " << d);
+          EXPECT_EQ(Differ(BinaryErode(m, k), er), 0);
+          EXPECT_EQ(Differ(BinaryDilate(m, k), di), 0);
+          EXPECT_EQ(Differ(BinaryOpen(m, k), op), 0);
+        }
+    }
+}
+
+TEST(BinaryMorphology, WideAndOddShapedKernelsToo) {
+  const cv::Mat m = RandomMask({120, 90}, 7);
+  // Not square, even-sized, and rows that are not centred runs (the OpenCV fallback).
+  cv::Mat ring = cv::getStructuringElement(cv::MORPH_ELLIPSE, {9, 9});
+  ring.at<uchar>(4, 4) = 0;
+  for (const cv::Mat& k : {cv::getStructuringElement(cv::MORPH_ELLIPSE, {31, 5}),
+                           cv::getStructuringElement(cv::MORPH_ELLIPSE, {8, 8}), ring}) {
+    cv::Mat er, di;
+    cv::erode(m, er, k);
+    cv::dilate(m, di, k);
+    EXPECT_EQ(Differ(BinaryErode(m, k), er), 0);
+    EXPECT_EQ(Differ(BinaryDilate(m, k), di), 0);
+  }
+}
+
+TEST(BinaryMorphology, AnyNonZeroIsOnAndTheResultIs0Or255) {
+  cv::Mat m = cv::Mat::zeros(20, 20, CV_8U);
+  m(cv::Rect(2, 2, 10, 10)).setTo(1);
+  const cv::Mat out = BinaryOpen(m, cv::getStructuringElement(cv::MORPH_ELLIPSE, {5, 5}));
+  EXPECT_EQ(out.at<uchar>(6, 6), 255);
+  EXPECT_EQ(out.at<uchar>(15, 15), 0);
+  EXPECT_THROW(BinaryOpen(cv::Mat(), cv::Mat::ones(3, 3, CV_8U)), Error);
+  EXPECT_THROW(BinaryOpen(m, cv::Mat()), Error);
+  EXPECT_THROW(BinaryErode(cv::Mat::zeros(4, 4, CV_32F), cv::Mat::ones(3, 3, CV_8U)), Error);
+}
+
+TEST(GaussianBlurBands, BitIdenticalToGaussianBlur) {
+  const int threads = cv::getNumThreads();
+  cv::setNumThreads(4);  // several bands whatever the machine
+  cv::RNG rng(3);
+  for (int type : {CV_32FC1, CV_32FC3, CV_8UC1}) {
+    cv::Mat img(301, 257, type);
+    rng.fill(img, cv::RNG::UNIFORM, 0, 255);
+    for (double sigma : {0.8, 3.6, 12.0, 40.0}) {
+      cv::Mat ref;
+      cv::GaussianBlur(img, ref, cv::Size(0, 0), sigma);
+      EXPECT_EQ(Differ(GaussianBlurBands(img, sigma), ref), 0)
+          << "type " << type << " sigma " << sigma;
+    }
+  }
+  cv::Mat small(5, 6, CV_32F, cv::Scalar(2));
+  cv::Mat ref;
+  cv::GaussianBlur(small, ref, cv::Size(0, 0), 2.0);
+  EXPECT_EQ(Differ(GaussianBlurBands(small, 2.0), ref), 0);
+  cv::setNumThreads(threads);
+}
+
+}  // namespace
+}  // namespace scarmap
