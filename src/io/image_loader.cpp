@@ -145,7 +145,7 @@ void ParseBmp(const Bytes& b, ImageHeader* h) {
   h->width = static_cast<int>(b.Le32(18));
   const int32_t hh = static_cast<int32_t>(b.Le32(22));
   h->height = hh == INT32_MIN ? 0 : std::abs(hh);
-  const double ppm = b.Le32(38);
+  const int32_t ppm = static_cast<int32_t>(b.Le32(38));  // signed: a negative one is garbage
   if (ppm > 0) h->dpi = ppm * 0.0254;
 }
 

@@ -189,6 +189,21 @@ AnalysisResult Analyze(const PipelineOptions& o, cv::Mat img, int reduction,
       return res;
     }
   }
+  // A scale can make the frame smaller than any scar (a resolution tag of 10^6 px/mm, a mistyped
+  // flag): there is nothing to measure in it, and every kernel sized in mm would outgrow it.
+  if (orig_ppm > 0.0) {
+    const double side_mm = std::min(full.width, full.height) / orig_ppm;
+    if (side_mm < o.min_field_mm) {
+      r.status = {StatusCode::kTooSmall,
+                  "at " + Fmt("%.4g", orig_ppm) + " px/mm (" +
+                      std::string(ToString(r.calibration.source)) + ") the photo covers only " +
+                      Fmt("%.3g", side_mm) + " mm across, less than " +
+                      Fmt("%.0f", o.min_field_mm) + " mm: check the scale"};
+      res.report = std::move(r);
+      if (o.want_mask) res.work_mask = cv::Mat::zeros(1, 1, CV_8U);  // FullSizeMask scales it
+      return res;
+    }
+  }
   r.calibration.color = FindColorReferenceFullSize(o.color, img, reduction, marker);
   WorkingImage w = MakeWorkingImage(o.working, img, orig_ppm, reduction);
   KeepImage(o, img, full, res);
@@ -429,6 +444,7 @@ void PipelineOptions::Check() const {
   if (px_per_mm && !(*px_per_mm > 0.0 && *px_per_mm < 10000.0))
     throw Error("px_per_mm must be in (0, 10000)");
   if (!(min_meaningful_dpi > 0.0)) throw Error("min_meaningful_dpi must be > 0");
+  if (!(min_field_mm >= 0.0)) throw Error("min_field_mm must be >= 0");
 }
 
 namespace {

@@ -49,6 +49,24 @@ TEST(AnalyzeImage, LowDpiIsIgnoredHighDpiIsUsed) {
   EXPECT_NEAR(*r.calibration.px_per_mm, 600.0 / 25.4, 1e-9);
 }
 
+// A scale that makes the frame smaller than a scar (a garbage resolution tag: fuzz/regressions/
+// bmp_resolution_4e6_px_per_mm.bmp asked for a 5.6 GB structuring element) is too_small, with
+// the scale and its source in the message; a mask of the photo's size is still written.
+TEST(AnalyzeImage, AScaleThatLeavesNoFieldIsTooSmall) {
+  PipelineOptions o;
+  o.min_meaningful_dpi = 1.0;
+  o.want_mask = true;
+  const cv::Mat img = testing::SkinWithDot({300, 200}, {50, 50}, 5);  // 200 px = 4 mm at 50/mm
+  const AnalysisResult res = AnalyzeImage(o, img, "a", 1.1e8);
+  EXPECT_EQ(res.report.status.code, StatusCode::kTooSmall);
+  EXPECT_NE(res.report.status.message.find("dpi"), std::string::npos) << res.report.status.message;
+  EXPECT_EQ(FullSizeMask(res).size(), img.size());
+  o.px_per_mm = 50.0;
+  EXPECT_EQ(AnalyzeImage(o, img, "a").report.status.code, StatusCode::kTooSmall);
+  o.px_per_mm = 30.0;  // 6.7 mm across
+  EXPECT_NE(AnalyzeImage(o, img, "a").report.status.code, StatusCode::kTooSmall);
+}
+
 TEST(AnalyzeImage, LargePhotoIsAnalysedAtWorkingScaleAndMappedBack) {
   PipelineOptions o;
   o.px_per_mm = 36.0;  // 3x the working resolution

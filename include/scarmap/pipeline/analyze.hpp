@@ -53,6 +53,9 @@ struct PipelineOptions {
   /// A file's DPI is used only at or above this (phone photos carry 72/96/300-dpi defaults
   /// that say nothing about the subject; 600 dpi = 23.6 px/mm is a close-up or scan).
   double min_meaningful_dpi = 400.0;
+  /// Shorter side of the photo at its scale, in mm, at least (else too_small: nothing to measure,
+  /// and a wrong scale, e.g. a garbage resolution tag, would size every mm kernel beyond it).
+  double min_field_mm = 5.0;
   double marker_disagree_rel = 0.05;   ///< warn when flag and marker differ by more
   double far_from_centre_rel = 0.8;    ///< scar points beyond this fraction of the half-diagonal warn
   bool want_mask = false;              ///< fill AnalysisResult::work_mask
