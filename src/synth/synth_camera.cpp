@@ -108,7 +108,8 @@ cv::Mat RenderCamera(Scene& s) {
     else if (r < 0.24)
       s.Effect("overexposed");
     if (rng.P(0.6)) {  // warm (tungsten) or cool (shade) light left partly uncorrected
-      const double temp = rng.U(-1, 1) * rng.U(0.3, 1.0), tint = rng.U(-1, 1);
+      const double warm = rng.U(-1, 1), strength = rng.U(0.3, 1.0), tint = rng.U(-1, 1);
+      const double temp = warm * strength;
       if (!even) {
         wb = {static_cast<float>(1 - 0.16 * temp), static_cast<float>(1 + 0.03 * tint),
               static_cast<float>(1 + 0.14 * temp)};

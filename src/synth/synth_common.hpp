@@ -19,6 +19,11 @@ namespace scarmap::synth {
 constexpr double kPi = 3.14159265358979323846;
 
 /// Sequential random stream (portable: no std distributions, whose output differs by library).
+/// The order of the draws is part of the output, so never put two draws (or a call that draws:
+/// Noise, Wave, ...) in one expression where C++ leaves their order unspecified (function or
+/// constructor arguments, operands of + or *): gcc and clang order them differently. Draw into
+/// named locals instead. Sites that draw y before x (or b* before L*) keep the order gcc-12 gave
+/// them before this rule, so the sets generated (and the accuracy bounds measured on them) stay.
 class Rng {
  public:
   explicit Rng(std::uint64_t seed) : g_(seed) {}

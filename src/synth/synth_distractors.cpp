@@ -43,7 +43,8 @@ void Blotch(Scene& s, std::vector<Stroke>& out, cv::Point2d c, double r, cv::Vec
             float op) {
   const int n = s.rng.I(2, 4);
   for (int i = 0; i < n; ++i) {
-    const cv::Point2d o = c + 0.25 * r * cv::Point2d(s.rng.N(), s.rng.N());
+    const double ny = s.rng.N(), nx = s.rng.N();
+    const cv::Point2d o = c + 0.25 * r * cv::Point2d(nx, ny);
     out.push_back(Spot(s, o, r * s.rng.U(0.55, 0.85), factor, op, Stroke::Mode::kMultiply, false));
   }
   out.push_back(Spot(s, c, r * 0.6, factor, op * 0.5f, Stroke::Mode::kMultiply, true));  // soft rim
@@ -64,8 +65,9 @@ void PlanCards(Scene& s) {
                           marker, 1);
     marker.copyTo(card(cv::Rect(2 * cell, 2 * cell, 6 * cell, 6 * cell)));
     const double mm_per_cell = 10.0 / 6.0;
-    const cv::Point2d c((rng.P(0.5) ? rng.U(0.1, 0.22) : rng.U(0.78, 0.9)) * s.Wmm,
-                        (rng.P(0.5) ? rng.U(0.12, 0.25) : rng.U(0.75, 0.88)) * s.Hmm);
+    const double cy = rng.P(0.5) ? rng.U(0.12, 0.25) : rng.U(0.75, 0.88);
+    const double cx = rng.P(0.5) ? rng.U(0.1, 0.22) : rng.U(0.78, 0.9);
+    const cv::Point2d c(cx * s.Wmm, cy * s.Hmm);
     const double rot = rng.U(-0.6, 0.6), tilt_rad = rng.U(0, 0.35);
     const double tilt =
         std::cos(s.o.marker_tilt_deg >= 0 ? s.o.marker_tilt_deg * kPi / 180 : tilt_rad);
@@ -145,8 +147,9 @@ void RenderSkinDistractors(Scene& s) {
       const double r = rng.LogU(0.6, 3.0);
       cv::Point2d c;
       if (!FindClearSkin(s, r + 0.5, &c)) continue;
-      const cv::Vec3f f = SkinFactor(s, std::max(12.0, s.L_skin - rng.U(10, 35)),
-                                     s.a_skin + rng.U(2, 8), s.b_skin + rng.U(0, 8));
+      const double db = rng.U(0, 8), da = rng.U(2, 8), dL = rng.U(10, 35);
+      const cv::Vec3f f =
+          SkinFactor(s, std::max(12.0, s.L_skin - dL), s.a_skin + da, s.b_skin + db);
       Blotch(s, st, c, r, f, static_cast<float>(rng.U(0.8, 1.0)));
       if (rng.P(0.5))
         st.push_back(
@@ -163,11 +166,12 @@ void RenderSkinDistractors(Scene& s) {
       const int n = rng.I(8, 40);
       const double spread = rng.U(5, 15);
       for (int i = 0; i < n; ++i) {
-        const cv::Point2d c = c0 + spread * cv::Point2d(rng.N(), rng.N());
+        const double ny = rng.N(), nx = rng.N();
+        const cv::Point2d c = c0 + spread * cv::Point2d(nx, ny);
         const double r = rng.U(0.4, 1.5);
         if (!s.InFrame(c) || !s.ClearSkin(c, r + 0.3)) continue;
-        const cv::Vec3f f =
-            SkinFactor(s, s.L_skin - rng.U(3, 9), s.a_skin + rng.U(0, 3), s.b_skin + rng.U(2, 7));
+        const double db = rng.U(2, 7), da = rng.U(0, 3), dL = rng.U(3, 9);
+        const cv::Vec3f f = SkinFactor(s, s.L_skin - dL, s.a_skin + da, s.b_skin + db);
         Blotch(s, st, c, r, f, static_cast<float>(rng.U(0.6, 1.0)));
         s.Mark("freckle", c, r);
       }
@@ -180,11 +184,17 @@ void RenderSkinDistractors(Scene& s) {
     const bool clustered = rng.P(0.6) && FindClearSkin(s, 1.0, &c0);
     for (int i = 0; i < n; ++i) {
       const double r = rng.U(0.3, 1.0);
-      cv::Point2d c = clustered ? c0 + rng.U(3, 12) * cv::Point2d(rng.N(), rng.N())
-                                : cv::Point2d(rng.U(0, s.Wmm), rng.U(0, s.Hmm));
+      cv::Point2d c;
+      if (clustered) {
+        const double ny = rng.N(), nx = rng.N(), dist = rng.U(3, 12);
+        c = c0 + dist * cv::Point2d(nx, ny);
+      } else {
+        const double cy = rng.U(0, s.Hmm), cx = rng.U(0, s.Wmm);
+        c = {cx, cy};
+      }
       if (!s.InFrame(c) || !s.ClearSkin(c, r + 0.4)) continue;
-      const cv::Vec3f f =
-          SkinFactor(s, s.L_skin - rng.U(3, 10), s.a_skin + rng.U(5, 14), s.b_skin + rng.U(0, 4));
+      const double db = rng.U(0, 4), da = rng.U(5, 14), dL = rng.U(3, 10);
+      const cv::Vec3f f = SkinFactor(s, s.L_skin - dL, s.a_skin + da, s.b_skin + db);
       st.push_back(
           Spot(s, c, r, f, static_cast<float>(rng.U(0.6, 1.0)), Stroke::Mode::kMultiply, true));
       st.push_back(Spot(s, c, 0.7 * r, f, 0.5f, Stroke::Mode::kMultiply, false));
@@ -201,8 +211,8 @@ void RenderSkinDistractors(Scene& s) {
   if (rng.P(0.8 * dp)) {
     cv::Point2d c;
     if (FindClearSkin(s, 0.5, &c, {0.15, 0.15}, {0.85, 0.85})) {
-      const double len = rng.U(0.3, 0.8) * std::max(s.Wmm, s.Hmm),
-                   a0 = rng.U(-0.4, 0.4) + (rng.P(0.7) ? 0 : kPi / 2);
+      const double len = rng.U(0.3, 0.8) * std::max(s.Wmm, s.Hmm), tilt = rng.U(-0.4, 0.4),
+                   a0 = tilt + (rng.P(0.7) ? 0 : kPi / 2);
       const double kappa = rng.U(-0.5, 0.5) / len, w = rng.U(0.06, 0.15);
       Stroke line, lip;
       const int n = 40;
@@ -235,10 +245,12 @@ void RenderSkinDistractors(Scene& s) {
       const bool whole = rng.P(0.3);
       const double rx = whole ? 1e9 : rng.U(10, 40), ry = whole ? 1e9 : rx * rng.U(0.5, 1.0);
       const double dens = rng.U(40, 100), pitch = 1.0 / std::sqrt(dens / 100.0);
-      const cv::Vec3f pig = LabToLinearBgr(rng.U(18, 32), rng.U(-1, 2), rng.U(-5, 0));
+      const double pig_b = rng.U(-5, 0), pig_a = rng.U(-1, 2), pig_L = rng.U(18, 32);
+      const cv::Vec3f pig = LabToLinearBgr(pig_L, pig_a, pig_b);
       for (double y = pitch / 2; y < s.Hmm; y += pitch)
         for (double x = pitch / 2; x < s.Wmm; x += pitch) {
-          const cv::Point2d p(x + rng.U(-0.4, 0.4) * pitch, y + rng.U(-0.4, 0.4) * pitch);
+          const double jy = rng.U(-0.4, 0.4), jx = rng.U(-0.4, 0.4);
+          const cv::Point2d p(x + jx * pitch, y + jy * pitch);
           const double q = std::pow((p.x - c.x) / rx, 2) + std::pow((p.y - c.y) / ry, 2);
           if (q > 1 || !s.InFrame(p) || s.Label(p) == 3) continue;
           const double r = rng.U(0.1, 0.2);
@@ -262,7 +274,8 @@ void RenderOnTop(Scene& s) {
     const int sh = 4, sc = 1 << sh;
     for (int i = 0; i < n; ++i) {
       const double r = rng.U(0.08, 0.4);
-      const cv::Point2d c(rng.U(0, s.Wmm), rng.U(0, s.Hmm));
+      const double cy = rng.U(0, s.Hmm), cx = rng.U(0, s.Wmm);
+      const cv::Point2d c(cx, cy);
       if (!s.ClearSkin(c, r)) continue;
       std::vector<cv::Point> poly;
       for (int k = 0; k < 6; ++k) {

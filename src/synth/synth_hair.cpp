@@ -148,13 +148,18 @@ void RenderHair(Scene& s) {
   // Growth direction: a smooth field, sometimes a whorl; length varies smoothly too.
   const cv::Size grid(static_cast<int>(s.Wmm) + 2, static_cast<int>(s.Hmm) + 2);
   const double dir0 = rng.U(0, 2 * kPi);
-  const cv::Mat dir_field = static_cast<float>(rng.U(0.2, 0.9)) * Noise(grid, rng.U(15, 40), rng) +
-                            static_cast<float>(rng.U(0.05, 0.3)) * Noise(grid, rng.U(4, 10), rng);
+  const cv::Mat dir_fine = Noise(grid, rng.U(4, 10), rng);
+  const float dir_fine_amp = static_cast<float>(rng.U(0.05, 0.3));
+  const cv::Mat dir_broad = Noise(grid, rng.U(15, 40), rng);
+  const float dir_broad_amp = static_cast<float>(rng.U(0.2, 0.9));
+  const cv::Mat dir_field = dir_broad_amp * dir_broad + dir_fine_amp * dir_fine;
   const cv::Mat len_field = Noise(grid, rng.U(6, 20), rng);
   const double len_var = rng.U(0.1, 0.45);
   const bool whorl = rng.P(0.3);
-  const cv::Point2d wc(rng.U(-0.2, 1.2) * s.Wmm, rng.U(-0.2, 1.2) * s.Hmm);
-  const double wr = rng.U(15, 45), twist = rng.U(0.2, 0.9) * (rng.P(0.5) ? 1 : -1);
+  const double wcy = rng.U(-0.2, 1.2), wcx = rng.U(-0.2, 1.2);
+  const cv::Point2d wc(wcx * s.Wmm, wcy * s.Hmm);
+  const double wr = rng.U(15, 45), twist_abs = rng.U(0.2, 0.9),
+               twist = twist_abs * (rng.P(0.5) ? 1 : -1);
   if (whorl) s.Effect("whorl");
   auto direction = [&](cv::Point2d p) {
     const double a = dir0 + At(dir_field, p);
@@ -165,7 +170,8 @@ void RenderHair(Scene& s) {
                  vy = (1 - wgt) * std::sin(a) + wgt * std::sin(aw);
     return std::atan2(vy, vx);
   };
-  const cv::Vec3f grey_col = LabToLinearBgr(rng.U(62, 86), 0, rng.U(0, 6));
+  const double grey_b = rng.U(0, 6), grey_L = rng.U(62, 86);
+  const cv::Vec3f grey_col = LabToLinearBgr(grey_L, 0, grey_b);
   // Pigment seen through the skin is blue-grey and blurred (light scattering in the dermis).
   const double depth_vis = std::clamp((s.L_skin - hair_L) / 45.0, 0.0, 1.0);
   cv::Vec3f sub_col = 0.5f * (s.hair_col + s.skin);
@@ -201,7 +207,8 @@ void RenderHair(Scene& s) {
       openings.push_back(std::move(k));
     }
     for (int h = 0; h < n; ++h) {
-      const cv::Point2d ex = un.p + 0.03 * cv::Point2d(rng.N(), rng.N());
+      const double ny = rng.N(), nx = rng.N();
+      const cv::Point2d ex = un.p + 0.03 * cv::Point2d(nx, ny);
       const double a = base + spread * (n > 1 ? (h - 0.5 * (n - 1)) / std::max(1, n - 1) : 0.0) +
                        rng.U(-0.12, 0.12);
       const bool grey = rng.P(t.grey_hair_fraction);
@@ -214,7 +221,8 @@ void RenderHair(Scene& s) {
       const float op = static_cast<float>(grey ? rng.U(0.45, 0.8) : rng.U(0.75, 1.0));
       // Under the skin, opposite to the growth direction (pigmented hair only).
       if (!grey && depth_vis > 0.05) {
-        Stroke k = Shaft(s, ex, a + kPi, rng.U(0.4, 1.1), 0, rng.U(0.06, 0.1), 0.05);
+        const double r0 = rng.U(0.06, 0.1), sub_len = rng.U(0.4, 1.1);
+        Stroke k = Shaft(s, ex, a + kPi, sub_len, 0, r0, 0.05);
         k.color = sub_col;
         k.opacity = static_cast<float>(depth_vis * rng.U(0.25, 0.5));
         k.soft = true;
@@ -312,7 +320,8 @@ void RenderLongHair(Scene& s) {
     strands.push_back(std::move(k));
   };
   for (int i = 0; i < n; ++i) {
-    const cv::Point2d uv(rng.U(0, along), rng.U(-2, g.depth));
+    const double v = rng.U(-2, g.depth), u = rng.U(0, along);
+    const cv::Point2d uv(u, v);
     if (!g.Covers(s, g.FromUv(s, uv))) continue;
     add_strand(uv, rng.P(0.3) ? rng.U(0, 6) : 0.0, false);
   }

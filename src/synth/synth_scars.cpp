@@ -144,7 +144,8 @@ void PlaceUnits(Scene& s) {
   for (double& f : field) f = 1 - thin * rng.U(0, 1);
   for (double y = pitch / 2; y < s.Hmm; y += pitch)
     for (double x = pitch / 2; x < s.Wmm; x += pitch) {
-      const cv::Point2d p(x + rng.U(-0.42, 0.42) * pitch, y + rng.U(-0.42, 0.42) * pitch);
+      const double jy = rng.U(-0.42, 0.42), jx = rng.U(-0.42, 0.42);
+      const cv::Point2d p(x + jx * pitch, y + jy * pitch);
       const double keep = field[std::min(gh - 1, static_cast<int>(p.y / 15 + 1)) * gw +
                                 std::min(gw - 1, static_cast<int>(p.x / 15 + 1))];
       if (rng.U(0, 1) < keep) s.units.push_back({p});

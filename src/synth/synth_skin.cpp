@@ -65,9 +65,10 @@ void RenderSkin(Scene& s) {
   const double ppm = s.ppm;
   // Pigment (melanin: darker and browner, stronger in blue) at two scales, blood (redness).
   const double dark = std::clamp((60.0 - s.L_skin) / 40.0, 0.0, 1.0);  // darker skin mottles more
-  const cv::Mat mel = (0.04f + 0.03f * static_cast<float>(dark)) * Noise({W, H}, 9 * ppm, rng) +
-                      0.025f * Noise({W, H}, 2.5 * ppm, rng);
-  const cv::Mat red = cv::max(Noise({W, H}, 6 * ppm, rng) - 0.6f, 0.0f) * rng.U(0.03, 0.10);
+  const cv::Mat mel_fine = Noise({W, H}, 2.5 * ppm, rng), mel_broad = Noise({W, H}, 9 * ppm, rng);
+  const cv::Mat mel = (0.04f + 0.03f * static_cast<float>(dark)) * mel_broad + 0.025f * mel_fine;
+  const double red_amp = rng.U(0.03, 0.10);
+  const cv::Mat red = cv::max(Noise({W, H}, 6 * ppm, rng) - 0.6f, 0.0f) * red_amp;
   // Fine texture: small mottling and the micro-relief network of skin lines.
   const cv::Mat fine = Noise({W, H}, 0.6 * ppm, rng);
   const cv::Mat relief = Noise({W, H}, 0.35 * ppm, rng);
@@ -97,7 +98,8 @@ void RenderSkin(Scene& s) {
   st.reserve(pores);
   for (int i = 0; i < pores; ++i) {
     Stroke k;
-    k.pts = {cv::Point2f(static_cast<float>(rng.U(0, W)), static_cast<float>(rng.U(0, H)))};
+    const double py = rng.U(0, H), px = rng.U(0, W);
+    k.pts = {cv::Point2f(static_cast<float>(px), static_cast<float>(py))};
     k.radius = {static_cast<float>(std::max(0.35, rng.U(0.02, 0.05) * ppm))};
     const float d = static_cast<float>(rng.U(0.88, 0.96));
     k.color = {d, d * 0.99f, d * 1.01f};
@@ -119,9 +121,14 @@ void RenderNotScalp(Scene& s) {
     const double depth = rng.U(0.08, 0.3), amp = rng.U(0.0, 0.08), wl = rng.U(0.5, 1.5),
                  ph = rng.U(0, 6.28);
     const bool clothing = (side == 3) && rng.P(0.6);
-    const cv::Vec3f col = clothing
-                              ? cv::Vec3f(rng.U(0.01, 0.08), rng.U(0.01, 0.08), rng.U(0.01, 0.08))
-                              : LabToLinearBgr(rng.U(55, 92), rng.U(-6, 6), rng.U(-15, 15));
+    cv::Vec3f col;
+    if (clothing) {
+      const double r = rng.U(0.01, 0.08), g = rng.U(0.01, 0.08), b = rng.U(0.01, 0.08);
+      col = cv::Vec3f(static_cast<float>(b), static_cast<float>(g), static_cast<float>(r));
+    } else {
+      const double lab_b = rng.U(-15, 15), lab_a = rng.U(-6, 6), lab_L = rng.U(55, 92);
+      col = LabToLinearBgr(lab_L, lab_a, lab_b);
+    }
     const double weave = rng.U(0.3, 0.8) * s.ppm;  // fabric period in px
     const cv::Mat grain = Noise({W, H}, std::max(1.0, 0.5 * s.ppm), rng);
     ParallelRows(H, [&](int y0, int y1) {
@@ -146,10 +153,12 @@ void RenderNotScalp(Scene& s) {
   // An ear (or the neck's side) at a frame edge: skin-coloured, hairless, not scalp.
   if (rng.P(0.2) && s.labels.at<uchar>(H / 2, 0) != 3 && s.labels.at<uchar>(H / 2, W - 1) != 3) {
     const bool left = rng.P(0.5);
-    const cv::Point2d c((left ? -rng.U(0, 12) : s.Wmm + rng.U(0, 12)), s.Hmm * rng.U(0.35, 0.65));
+    const double cy = s.Hmm * rng.U(0.35, 0.65);
+    const cv::Point2d c(left ? -rng.U(0, 12) : s.Wmm + rng.U(0, 12), cy);
     const double ax = rng.U(18, 30), ay = rng.U(30, 48);
+    const double redder = rng.U(2, 7), darker = rng.U(0, 6);
     const cv::Vec3f ear_col =
-        LabToLinearBgr(std::max(15.0, s.L_skin - rng.U(0, 6)), s.a_skin + rng.U(2, 7), s.b_skin);
+        LabToLinearBgr(std::max(15.0, s.L_skin - darker), s.a_skin + redder, s.b_skin);
     const double ppm = s.ppm;
     ParallelRows(H, [&](int y0, int y1) {
       for (int y = y0; y < y1; ++y)
