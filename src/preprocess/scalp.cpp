@@ -7,17 +7,9 @@
 
 #include "scarmap/core/status.hpp"
 #include "scarmap/preprocess/filters.hpp"
+#include "scarmap/preprocess/stats.hpp"
 
 namespace scarmap {
-namespace {
-
-float MedianOf(std::vector<float>& v) {
-  if (v.empty()) return 0.0f;
-  std::nth_element(v.begin(), v.begin() + v.size() / 2, v.end());
-  return v[v.size() / 2];
-}
-
-}  // namespace
 
 void ScalpOptions::Check() const {
   if (!(min_scalp_area_mm2 >= 0.0)) throw Error("scalp.min_scalp_area_mm2 must be >= 0");
@@ -73,7 +65,7 @@ ScalpRegion FindScalp(const ScalpOptions& o, const WorkingImage& image) {
       vb.push_back(ch[2].at<float>(y, x));
       vt.push_back(tex.at<float>(y, x));
     }
-  const float Lr = MedianOf(vl), ar = MedianOf(va), br = MedianOf(vb), tr = MedianOf(vt);
+  const float Lr = MedianInPlace(vl), ar = MedianInPlace(va), br = MedianInPlace(vb), tr = MedianInPlace(vt);
   r.reference_lab = {Lr, ar, br};
 
   // Background with and without the hairless cue: where stubble is too faint to see (very

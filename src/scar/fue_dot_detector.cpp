@@ -20,13 +20,6 @@ struct Candidate {
 
 float Chroma(const cv::Vec3f& lab) { return std::hypot(lab[1], lab[2]); }
 
-// Median of `v` (reordered); 0 when empty.
-float Median(std::vector<float>& v) {
-  if (v.empty()) return 0.0f;
-  std::nth_element(v.begin(), v.begin() + v.size() / 2, v.end());
-  return v[v.size() / 2];
-}
-
 }  // namespace
 
 void FueDotOptions::Check() const {
@@ -138,11 +131,9 @@ FueDots DetectFueDots(const FueDotOptions& o, const WorkingImage& image, const F
         }
       // At the edge of the scalp (ear, neck, background) the skin level is unknown.
       if (ring.size() < 8 || ring_off > 0.1 * ring_all) return false;
-      std::nth_element(ring.begin(), ring.begin() + ring.size() / 2, ring.end());
-      *skin = ring[ring.size() / 2];
+      *skin = MedianInPlace(ring);
       for (float& q : ring) q = std::abs(q - *skin);
-      std::nth_element(ring.begin(), ring.begin() + ring.size() / 2, ring.end());
-      *spread = 1.4826f * ring[ring.size() / 2];
+      *spread = 1.4826f * MedianInPlace(ring);
       return true;
     };
     float skin = 0, ring_sd = 0;
@@ -159,12 +150,12 @@ FueDots DetectFueDots(const FueDotOptions& o, const WorkingImage& image, const F
             vals.push_back(smooth.at<float>(y, x));
             core_chroma.push_back(Chroma(image.lab.at<cv::Vec3f>(y, x)));
           }
-      core = Median(vals);
+      core = MedianInPlace(vals);
     }
-    // White hair (grey stubble, a light fleck) is neutral grey; a scar keeps the skin's hue.
-    if (Median(core_chroma) < o.min_chroma_ratio * Median(ring_chroma)) continue;
     const double contrast = core - skin;
     if (contrast < 0.75 * o.min_contrast_L || contrast < o.noise_sigmas * contrast_noise) continue;
+    // White hair (grey stubble, a light fleck) is neutral grey; a scar keeps the skin's hue.
+    if (MedianInPlace(core_chroma) < o.min_chroma_ratio * MedianInPlace(ring_chroma)) continue;
     const float half_level = skin + 0.5f * static_cast<float>(contrast);
 
     // The half-maximum region, in a window large enough for a cluster of a few dots; a region

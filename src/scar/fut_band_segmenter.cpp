@@ -9,6 +9,7 @@
 
 #include "scarmap/core/status.hpp"
 #include "scarmap/preprocess/color.hpp"
+#include "scarmap/preprocess/stats.hpp"
 
 namespace scarmap {
 namespace {
@@ -24,11 +25,7 @@ float Sample(const cv::Mat& img, double x, double y) {
   return (r0[x0] * (1 - fx) + r0[x0 + 1] * fx) * (1 - fy) + (r1[x0] * (1 - fx) + r1[x0 + 1] * fx) * fy;
 }
 
-double Median(std::vector<double> v) {
-  if (v.empty()) return 0;
-  std::nth_element(v.begin(), v.begin() + v.size() / 2, v.end());
-  return v[v.size() / 2];
-}
+double Median(std::vector<double> v) { return MedianInPlace(v); }
 
 double PathLength(const std::vector<cv::Point2d>& pts) {
   double len = 0;
