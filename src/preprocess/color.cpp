@@ -7,23 +7,11 @@
 #include <vector>
 
 #include "scarmap/core/status.hpp"
+#include "scarmap/core/srgb.hpp"
 #include "scarmap/preprocess/filters.hpp"
 
 namespace scarmap {
 namespace {
-
-// IEC 61966-2-1 sRGB decoding of an 8-bit value to linear light.
-const std::array<float, 256>& LinearLut() {
-  static const std::array<float, 256> lut = [] {
-    std::array<float, 256> t{};
-    for (int i = 0; i < 256; ++i) {
-      const double c = i / 255.0;
-      t[i] = static_cast<float>(c <= 0.04045 ? c / 12.92 : std::pow((c + 0.055) / 1.055, 2.4));
-    }
-    return t;
-  }();
-  return lut;
-}
 
 // D65 reference white (2 deg observer), Y = 1.
 constexpr double kXn = 0.95047, kYn = 1.0, kZn = 1.08883;
@@ -45,7 +33,7 @@ inline cv::Vec3f LinearToLab(float r, float g, float b) {
 
 cv::Mat BgrToLab(const cv::Mat& bgr) {
   if (bgr.empty() || bgr.type() != CV_8UC3) throw Error("BgrToLab: expected CV_8UC3");
-  const auto& lut = LinearLut();
+  const auto& lut = SrgbToLinearLut();
   cv::Mat lab(bgr.size(), CV_32FC3);
   cv::parallel_for_(cv::Range(0, bgr.rows), [&](const cv::Range& rows) {
     for (int y = rows.start; y < rows.end; ++y) {

@@ -1,5 +1,6 @@
 #include "scarmap/calibration/marker.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <utility>
 #include <vector>
@@ -15,7 +16,9 @@ namespace {
 
 // A skin-like noisy scene with printed 10 mm DICT_4X4_50 markers on white cards, each placed by
 // mapping the marker's corners (mm, marker frame) through its `to_px` (3x3 homography mm -> px).
-cv::Mat Scene(cv::Size size, const std::vector<std::pair<cv::Matx33d, int>>& markers) {
+// `code_blur_px` blurs the encoded image (not what optics do: see BlurInLinearLight).
+cv::Mat Scene(cv::Size size, const std::vector<std::pair<cv::Matx33d, int>>& markers,
+              double code_blur_px = 0.7) {
   cv::Mat scene(size, CV_8UC3, cv::Scalar(150, 170, 205));
   cv::Mat noise(size, CV_8UC3);
   cv::RNG rng(11);
@@ -42,7 +45,7 @@ cv::Mat Scene(cv::Size size, const std::vector<std::pair<cv::Matx33d, int>>& mar
                         cv::INTER_NEAREST);
     warped.copyTo(scene, mask);
   }
-  cv::GaussianBlur(scene, scene, cv::Size(0, 0), 0.7);
+  if (code_blur_px > 0) cv::GaussianBlur(scene, scene, cv::Size(0, 0), code_blur_px);
   return scene;
 }
 
@@ -71,6 +74,44 @@ TEST(DetectMarker, RotatedFrontalMarkerGivesScaleWithinOnePercent) {
   const cv::Vec3d c = Similarity(ppm, 30.0, {400, 300}) * cv::Vec3d(5, 5, 1);
   EXPECT_NEAR(det.center_px.x, c[0], 1.0);
   EXPECT_NEAR(det.center_px.y, c[1], 1.0);
+}
+
+// What a camera does: optics blur light (linear units), then the image is gamma-encoded (sRGB).
+cv::Mat BlurInLinearLight(const cv::Mat& srgb, double sigma_px) {
+  cv::Mat f;
+  srgb.convertTo(f, CV_32F, 1.0 / 255);
+  auto to_lin = [](float c) { return c <= 0.04045f ? c / 12.92f : std::pow((c + 0.055f) / 1.055f, 2.4f); };
+  auto to_srgb = [](float l) {
+    l = std::clamp(l, 0.f, 1.f);
+    return l <= 0.0031308f ? 12.92f * l : 1.055f * std::pow(l, 1 / 2.4f) - 0.055f;
+  };
+  f.forEach<cv::Vec3f>([&](cv::Vec3f& p, const int*) {
+    for (int c = 0; c < 3; ++c) p[c] = to_lin(p[c]);
+  });
+  cv::GaussianBlur(f, f, cv::Size(0, 0), sigma_px);
+  f.forEach<cv::Vec3f>([&](cv::Vec3f& p, const int*) {
+    for (int c = 0; c < 3; ++c) p[c] = to_srgb(p[c]);
+  });
+  cv::Mat out;
+  f.convertTo(out, CV_8U, 255.0);
+  return out;
+}
+
+// A blurred photo of a marker: located in code values, the edges of a blurred black square
+// move about a blur sigma into the black and the marker reads small (1-2 % at 10 px/mm).
+TEST(DetectMarker, BlurredMarkerIsNotReadSmall) {
+  for (const double ppm : {8.0, 11.0, 20.0}) {
+    for (const double sigma : {0.8, 1.5, 2.2}) {
+      const cv::Mat scene =
+          BlurInLinearLight(Scene({900, 700}, {{Similarity(ppm, 17.0, {380, 260}), 3}}, 0.0), sigma);
+      const MarkerDetection det = DetectMarker(MarkerOptions{}, scene);
+      ASSERT_TRUE(det.found) << ppm << " px/mm, blur " << sigma;
+      EXPECT_NEAR(det.px_per_mm, ppm, 0.003 * ppm) << ppm << " px/mm, blur " << sigma;
+      // The stated 1-sigma uncertainty covers the error it makes.
+      EXPECT_LT(std::abs(det.px_per_mm / ppm - 1), 3 * det.uncertainty_rel + 0.001)
+          << ppm << " px/mm, blur " << sigma;
+    }
+  }
 }
 
 TEST(DetectMarker, TiltedMarkerIsMeasuredAlongItsUnforeshortenedSide) {

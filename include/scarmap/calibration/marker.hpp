@@ -2,7 +2,9 @@
 // sheets. Detection uses OpenCV's aruco module (Garrido-Jurado et al., "Automatic generation and
 // detection of highly reliable fiducial markers under occlusion", Pattern Recognition 2014) on a
 // downscaled copy, then refines the four corners to sub-pixel accuracy on the full-resolution
-// image (cv::cornerSubPix).
+// image: cv::cornerSubPix, then a line fitted to each outer edge of the marker in linear light
+// (sub-pixel 50 % crossings of perpendicular profiles) and the corners re-placed where the lines
+// meet, so that a blurred, gamma-encoded photo does not read the marker small.
 //
 // Coordinates: pixels of the upright image, origin top-left, x right, y down.
 #pragma once
