@@ -78,6 +78,7 @@ std::optional<MarkerDetection> Calibrate(const PipelineOptions& o, const cv::Mat
                          " dpi); confirm it with a marker or --px-per-mm");
   }
   if (marker) {
+    r.calibration.marker_corners_px.assign(marker->corners_px.begin(), marker->corners_px.end());
     if (marker->tilt_deg > o.marker.tilt_warn_deg)
       r.warnings.push_back("the calibration marker is tilted by about " +
                            Fmt("%.0f", marker->tilt_deg) +

@@ -80,8 +80,10 @@ void Panel(cv::Mat& img, cv::Rect r) {
   cv::addWeighted(dark, 0.78, roi, 0.22, 0, roi);
 }
 
-// The corner where a box of `size` covers the fewest annotated pixels.
-cv::Rect QuietestCorner(const cv::Mat& busy, cv::Size size, int margin) {
+// The corner where a box of `size` covers the fewest annotated pixels, and never a pixel of
+// `keep_clear` (the calibration marker, the colour chart: a clinician checks them too) unless
+// every corner does.
+cv::Rect QuietestCorner(const cv::Mat& busy, const cv::Mat& keep_clear, cv::Size size, int margin) {
   const int w = busy.cols, h = busy.rows;
   const int right = std::max(0, w - margin - size.width);
   const int bottom = std::max(0, h - margin - size.height);
@@ -91,7 +93,9 @@ cv::Rect QuietestCorner(const cv::Mat& busy, cv::Size size, int margin) {
   double best_cost = 0.0;
   for (int k = 0; k < 4; ++k) {
     const cv::Rect r = cv::Rect(corners[k], size) & cv::Rect(0, 0, w, h);
-    const double cost = r.empty() ? 1e18 : cv::countNonZero(busy(r));
+    const double cost = r.empty() ? 1e18
+                                  : cv::countNonZero(busy(r)) +
+                                        1e9 * (cv::countNonZero(keep_clear(r)) > 0);
     if (best < 0 || cost < best_cost) {
       best = k;
       best_cost = cost;
@@ -158,6 +162,15 @@ cv::Mat RenderOverlay(const OverlayOptions& options, const cv::Mat& upright, con
                std::max(1, static_cast<int>(std::lround(d.diameter_px * s * 0.5))), cv::Scalar(255),
                cv::FILLED);
   busy |= scars;
+  // The references the scale and colour came from: outlined thinly, and kept clear of the legend.
+  cv::Mat references = cv::Mat::zeros(out.size(), CV_8U);
+  for (const auto* corners : {&r.calibration.marker_corners_px, &r.calibration.color.chart_corners_px}) {
+    std::vector<std::vector<cv::Point>> c{Scaled(*corners, s)};
+    if (c[0].size() < 3) continue;
+    cv::fillPoly(references, c, cv::Scalar(255));
+    cv::polylines(out, c, true, kDark, halo, cv::LINE_AA);
+    cv::polylines(out, c, true, kWhite, std::max(1, line / 2), cv::LINE_AA);
+  }
   {
     cv::Mat shaded;
     cv::addWeighted(cv::Mat(out.size(), out.type(), kPlan), kShadeAlpha, out, 1.0 - kShadeAlpha, 0,
@@ -286,7 +299,7 @@ cv::Mat RenderOverlay(const OverlayOptions& options, const cv::Mat& upright, con
   const int n_rows = static_cast<int>(rows.size()) + 1;
   const cv::Size legend_size(std::min(out.cols, 2 * pad + inner_w),
                              std::min(out.rows, 2 * pad + row_h * n_rows));
-  const cv::Rect legend = QuietestCorner(busy, legend_size, pad);
+  const cv::Rect legend = QuietestCorner(busy, references, legend_size, pad);
   Panel(out, legend);
   const int x0 = legend.x + pad;
   for (size_t i = 0; i < rows.size(); ++i) {

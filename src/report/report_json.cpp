@@ -317,6 +317,7 @@ std::string ReportToJson(const Report& r, int indent) {
        {{"px_per_mm", Opt(r.calibration.px_per_mm)},
         {"source", std::string(ToString(r.calibration.source))},
         {"uncertainty_rel", Opt(r.calibration.uncertainty_rel)},
+        {"marker_corners_px", Pts(r.calibration.marker_corners_px)},
         {"color_source", std::string(ToString(r.calibration.color.source))},
         {"color_correction", ColorJson(r.calibration.color)}}},
       {"scalp",
@@ -379,6 +380,7 @@ Report ReportFromJson(const std::string& text) {
       r.calibration.px_per_mm = GetOpt(c, "px_per_mm");
       r.calibration.source = CalibrationSourceFromString(c.value("source", "none"));
       r.calibration.uncertainty_rel = GetOpt(c, "uncertainty_rel");
+      r.calibration.marker_corners_px = GetPts(c, "marker_corners_px");
       r.calibration.color = ColorFromJson(c);
     }
     if (j.contains("scalp")) {

@@ -1,5 +1,7 @@
 #include "scarmap/render/overlay.hpp"
 
+#include <algorithm>
+
 #include <gtest/gtest.h>
 #include <opencv2/imgproc.hpp>
 
@@ -181,6 +183,25 @@ TEST(RenderOverlay, LargePhotosShrinkToTheMaximumSideWithTheMarksScaled) {
   OverlayOptions small;
   small.max_side_px = 1000;
   EXPECT_EQ(RenderOverlay(small, photo, r).size(), cv::Size(1000, 750));
+}
+
+// The legend would go top left (the corner free of marks), but the marker the scale came from
+// is there: the legend takes another corner, and the marker is outlined.
+TEST(RenderOverlay, LegendKeepsClearOfTheCalibrationMarker) {
+  Report r = TestReport();
+  r.calibration.marker_corners_px = {{60, 40}, {160, 40}, {160, 140}, {60, 140}};
+  const cv::Vec3b skin(170, 190, 225);
+  const cv::Mat photo(900, 1200, CV_8UC3, cv::Scalar(skin[0], skin[1], skin[2]));
+  const cv::Mat out = RenderOverlay({}, photo, r);
+  const Panel p = FindPanel(out, skin);
+  ASSERT_GT(p.box.area(), 250 * 120);
+  EXPECT_TRUE((p.box & cv::Rect(60, 40, 101, 101)).empty()) << p.box;
+  int outline = 0;  // the outline's top side: a white line over a dark halo
+  for (int y = 37; y <= 43; ++y) outline = std::max(outline, int(out.at<cv::Vec3b>(y, 110)[1]));
+  EXPECT_GE(outline, 230);
+  EXPECT_EQ(out.at<cv::Vec3b>(90, 110), skin);                       // not filled
+  // Without the marker the same report puts the legend top left, over where it was.
+  EXPECT_LT(FindPanel(RenderOverlay({}, photo, TestReport()), skin).box.x, 20);
 }
 
 TEST(RenderOverlay, WithoutAScaleSaysSoInsteadOfABar) {

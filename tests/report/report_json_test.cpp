@@ -18,6 +18,7 @@ Report FullReport() {
   r.calibration.px_per_mm = 12.5;
   r.calibration.source = CalibrationSource::kMarker;
   r.calibration.uncertainty_rel = 0.004;
+  r.calibration.marker_corners_px = {{500.5, 40.25}, {620, 44}, {616, 164}, {496, 160}};
   r.calibration.color.source = ColorSource::kColorChecker;
   r.calibration.color.matrix = {1.1, -0.05, 0.0, 0.02, 0.98, 0.01, 0.0, 0.03, 1.3};
   r.calibration.color.input_gamma = 2.2;
@@ -104,6 +105,8 @@ TEST(ReportJson, RoundTripsEveryField) {
   EXPECT_TRUE(b.fut[0].touches_border);
   EXPECT_EQ(b.calibration.color.source, ColorSource::kColorChecker);
   EXPECT_DOUBLE_EQ(b.calibration.color.matrix(2, 2), 1.3);
+  ASSERT_EQ(b.calibration.marker_corners_px.size(), 4u);
+  EXPECT_DOUBLE_EQ(b.calibration.marker_corners_px[0].y, 40.25);
   ASSERT_TRUE(b.quality.has_value());
   ASSERT_EQ(b.quality->issues.size(), 1u);
   EXPECT_TRUE(b.quality->issues[0].poor);

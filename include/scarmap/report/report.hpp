@@ -39,6 +39,9 @@ struct CalibrationInfo {
   std::optional<double> px_per_mm;  ///< original-image px per mm
   CalibrationSource source = CalibrationSource::kNone;
   std::optional<double> uncertainty_rel;  ///< relative 1-sigma uncertainty of px_per_mm
+  /// The printed marker found in the photo (original px, clockwise from its top-left corner),
+  /// whether or not it gave the scale; empty when none was found.
+  std::vector<cv::Point2d> marker_corners_px;
   /// Colour reference used before colour was measured (JSON color_source: none, colorchecker,
   /// marker_white) and the correction applied (JSON color_correction, null with none).
   ColorCorrection color;
