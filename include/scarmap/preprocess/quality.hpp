@@ -2,13 +2,24 @@
 //
 // Measured on the working image (preprocess/working_image.hpp), inside the scalp region (the
 // whole frame when no scalp was found), every figure physical or a fraction:
-//  - blur: edge-equivalent Gaussian sigma (mm) of the strongest edges, from the ratio of their
-//    gradient peaks after two known re-blurs s and 2 s (the re-blur idea of Zhuo & Sim, "Defocus
-//    map estimation from a single image", Pattern Recognition 2011, between two re-blurred copies
-//    so that noise does not count), median over the strongest tenth of the local gradient maxima.
-//    A ratio, so it does not change when the image is brighter, darker or flatter; thin hairs
-//    read sharper than step edges, so it is an index monotonic in the true blur (a 0.5 mm
-//    Gaussian blur at 12 px/mm reads about 0.3 mm, the sharp generated photos 0.00-0.09 mm).
+//  - blur: the optical blur, as the sigma (mm) of a Gaussian point spread, from the cross-profiles
+//    of the photo's finest isolated structures: hair shafts and shaved stubs (dark or light),
+//    found by Steger's line detector ("An unbiased detector of curvilinear structures", PAMI
+//    1998), ranked by curvature x contrast, each profile normalised to its centre and kept when
+//    nothing beyond three half-widths exceeds a third of it (no resolved neighbour). It
+//    is measured in linear light (relative luminance Y from L*: the optics blur light, L* is a
+//    cube root of it) and the lower quartile of the profiles (at each offset) is fitted by a
+//    Gaussian sharpened by an unknown unsharp mask (amount 0-1.5, sigma 0.7-1.8 px of the photo: a
+//    phone's sharpening narrows the core and rings around it, which would read a blurred photo as
+//    sharp). What is not optics is taken out in quadrature: the working and the photo's pixel
+//    footprints (boxes) and a typical 0.085 mm shaft. The detection scale follows the blur found (a
+//    second pass at 0.7 sigma: at a fixed fine scale the noise of a blurred photo makes the
+//    strongest fine lines). Without lines the derivative of the strongest step edges' profiles is
+//    fitted instead. In mm, so the same whatever the px/mm; a ratio of profiles, so the same
+//    whatever the exposure, skin tone or hair colour. Limit: it reads the finest structure left, so
+//    where blur merges a unit's hairs or erases faint stubble it reads the next finest (units, FUE
+//    dot edges, bands: wider, so higher); on the generator see bench/blur_calibration.sh and the
+//    README's figures;
 //  - over-exposure: fraction of pixels with a channel clipped (>= 250 of 255);
 //  - under-exposure: fraction of bare-skin pixels (hair excluded) crushed to near black (every
 //    channel <= 24 of 255, about L* 7; the darkest skin under normal light is above L* 15);
@@ -37,12 +48,21 @@
 
 namespace scarmap {
 
-/// Thresholds: a value beyond `*_warn` warns, beyond `*_poor` makes the photo poor. Calibrated so
-/// that the 16 ratchet photos, the 60 evaluation photos and samples/ (usable photos) are not
-/// poor, and clearly bad photos are (README, "Photo quality", has the worst usable values; the
-/// hair-cover margin is thin: the densest 3 mm generated stubble reads 0.70).
+/// Thresholds: a value beyond `*_warn` warns, beyond `*_poor` makes the photo poor. The blur
+/// thresholds follow from the optics (a Gaussian point spread of sigma s, FWHM 2.355 s):
+///  - warn at 0.13 mm: the FWHM reaches 0.3 mm, the widest stubble (0.1-0.3 mm), so every stubble
+///    dot is smeared to the blur's size, and a 0.1 mm shaft keeps under a third of its contrast
+///    (erf(0.05 / (sqrt(2) 0.13)) = 0.30): follicle counts and shade suffer;
+///  - poor at 0.20 mm: the smallest FUE dot (0.6 mm) keeps only 2/3 of its contrast at its centre
+///    (1 - exp(-0.3^2 / (2 0.2^2)) = 0.68: a Delta L* 3 dot falls to the FUE detector's 2 L*) and
+///    its 10-90 % edge (0.42 mm) is wider than its radius: its half-maximum size follows the blur,
+///    not the dot (+4 % at 0.20 mm, +18 % at 0.25, +34 % at 0.30).
+/// The other thresholds were calibrated so that the ratchet photos, the 60 evaluation photos and
+/// samples/ (usable photos) are not poor, and clearly bad photos are (README, "Photo quality", has
+/// the worst usable values; the hair-cover margin is thin: the densest 3 mm generated stubble
+/// reads 0.70).
 struct QualityOptions {
-  double blur_warn_mm = 0.13;      ///< edge sigma: stubble (0.1-0.3 mm) smears
+  double blur_warn_mm = 0.13;      ///< optical sigma: stubble (0.1-0.3 mm) smears
   double blur_poor_mm = 0.20;      ///< FUE dots (0.6-1.5 mm) lose their edges
   double overexposed_warn = 0.10;  ///< clipped fraction of the scalp
   double overexposed_poor = 0.40;
@@ -60,8 +80,8 @@ struct QualityOptions {
   double scale_poor_px_per_mm = 6.0;  ///< below, a 0.8 mm dot is under 5 px
   double hair_disc_mm = 1.5;          ///< hair: dark structures narrower than this disc
   double hair_min_dark_L = 6.0;       ///< hair: at least this (and 12 %) below the envelope
-  double reblur_sigma_px = 1.0;       ///< first re-blur s of the blur estimate (working px)
-  void Check() const;                 ///< throws scarmap::Error naming a bad field
+  double blur_line_mm = 0.085;  ///< blur: a typical shaft's width (mm), taken out of line profiles
+  void Check() const;           ///< throws scarmap::Error naming a bad field
 };
 
 /// One check that did not pass.
@@ -76,7 +96,7 @@ struct QualityIssue {
 
 /// What was measured (fractions are 0..1).
 struct PhotoQuality {
-  double blur_sigma_px = 0.0;           ///< working px
+  double blur_sigma_px = 0.0;           ///< optical blur sigma, working px (0: nothing to measure)
   std::optional<double> blur_sigma_mm;  ///< null without a scale
   double overexposed_fraction = 0.0;
   double underexposed_fraction = 0.0;
