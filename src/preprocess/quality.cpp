@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <opencv2/imgproc.hpp>
 
 #include "scarmap/core/format.hpp"
@@ -50,7 +51,7 @@ struct ProfileSite {
 // by `sigma` has a strong eigenvalue and the extremum across the line (for a dot, whose other
 // eigenvalue has the same sign and over a third of the size, the extremum in 2-D) lies within
 // half a pixel of the pixel centre. The profile is taken across the line (for a dot, along its
-// narrower axis). Saddles are left out.
+// narrower axis). Saddles and light dots are left out.
 std::vector<ProfileSite> LineSites(const cv::Mat& y, const cv::Mat& mask, double sigma,
                                    cv::Mat& s) {
   cv::Mat dx, dy, dxx, dyy, dxy;
@@ -71,7 +72,9 @@ std::vector<ProfileSite> LineSites(const cv::Mat& y, const cv::Mat& mask, double
       const float l2 = a + d - l1;
       if (!(std::abs(l1) > 1e-9f)) continue;
       const bool blob = std::abs(l2) > std::abs(l1) / 3.0f;
-      if (blob && l1 * l2 < 0) continue;  // a saddle
+      // A saddle is no structure; a light dot is an FUE scar, a flake or a speck of glare (soft
+      // or wide: stubs and openings are dark; white hairs are lines).
+      if (blob && (l1 * l2 < 0 || l1 < 0)) continue;
       // Eigenvector of l1: (b, l1 - a) or (l1 - d, b), whichever is better conditioned.
       cv::Point2f n = std::abs(l1 - a) + std::abs(b) >= std::abs(l1 - d) + std::abs(b)
                           ? cv::Point2f(b, l1 - a)
@@ -153,6 +156,10 @@ std::vector<double> MedianProfile(const cv::Mat& y, std::vector<ProfileSite> sit
       const float base = 0.5f * (a + b), depth = std::abs(base - Bilinear(y, s.c.x, s.c.y));
       s.strength = base > 1e-4f ? s.curvature * depth / (base * base) : 0.0f;
     }
+    sites.erase(std::remove_if(sites.begin(), sites.end(),
+                               [](const ProfileSite& s) { return !(s.strength > 0.0f); }),
+                sites.end());
+    if (sites.empty()) return {};
   }
   strongest(top_fraction);
   if (sites.size() > static_cast<size_t>(max_sites)) {
@@ -161,7 +168,8 @@ std::vector<double> MedianProfile(const cv::Mat& y, std::vector<ProfileSite> sit
         [](const ProfileSite& a, const ProfileSite& b) { return a.strength > b.strength; });
     sites.resize(max_sites);
   }
-  std::vector<std::vector<float>> at(n);
+  std::vector<std::vector<float>> at(n), rows;
+  std::vector<double> widths;
   std::vector<float> p(n + 2);
   int used = 0;
   for (const ProfileSite& s : sites) {
@@ -195,17 +203,34 @@ std::vector<double> MedianProfile(const cv::Mat& y, std::vector<ProfileSite> sit
     for (int i = 0; i < n && isolated; ++i)
       isolated = std::abs(i - k) < 3 * h || std::abs(z[i]) <= 1.0f / 3.0f;
     if (!isolated) continue;
-    for (int i = 0; i < n; ++i) at[i].push_back(z[i]);
+    // Its half-width at half maximum, interpolated, both sides averaged.
+    double hw = 0.0;
+    for (int side : {-1, 1}) {
+      int j = 1;
+      while (j < k && z[k + side * j] > 0.5f) ++j;
+      const float a = z[k + side * (j - 1)], b = z[k + side * j];
+      hw += (j - 1 + (a > b ? (a - 0.5f) / (a - b) : 0.0f)) * step;
+    }
+    rows.emplace_back(z.begin(), z.begin() + n);
+    widths.push_back(0.5 * hw);
     ++used;
   }
   if (used < min_sites) return {};
+  // The narrower half of the profiles (half-width at half maximum), then their median at each
+  // offset: single shafts rather than the units of 2-4 hairs that blur merges into wider lines,
+  // soft follicular openings or pigment seen under the skin.
+  {
+    std::vector<double> sorted = widths;
+    const size_t cut = std::min(sorted.size() - 1, static_cast<size_t>(sorted.size() / 2));
+    std::nth_element(sorted.begin(), sorted.begin() + cut, sorted.end());
+    for (size_t r = 0; r < rows.size(); ++r)
+      if (widths[r] <= sorted[cut])
+        for (int i = 0; i < n; ++i) at[i].push_back(rows[r][i]);
+  }
   std::vector<double> m(n);
-  // The lower quartile at each offset rather than the median: the narrowest quarter of the
-  // structures, single shafts rather than the units of 2-4 hairs merged under blur.
   for (int i = 0; i < n; ++i) {
-    const size_t qi = at[i].size() / 4;
-    std::nth_element(at[i].begin(), at[i].begin() + qi, at[i].end());
-    m[i] = at[i][qi];
+    std::nth_element(at[i].begin(), at[i].begin() + at[i].size() / 2, at[i].end());
+    m[i] = at[i][at[i].size() / 2];
   }
   for (int i = 0; i < k; ++i) m[i] = m[n - 1 - i] = 0.5 * (m[i] + m[n - 1 - i]);
   return m;
@@ -253,13 +278,13 @@ double FitSharpenedGaussian(const std::vector<double>& m, double step, double p,
   return best_s;
 }
 
-// Optical blur (Gaussian sigma, working px) from the cross-profiles of the strongest thin lines
-// (hair shafts), else of the strongest step edges, in linear light, corrected for sharpening and
-// for the known widths that are not optics: the pixels' own footprint (the working pixel and
-// the photo's, `scale` working px per photo px) and a typical hair shaft (`line_mm` wide).
-// Returns 0 when neither gives enough profiles.
+// Optical blur (Gaussian sigma, working px) from the cross-profiles of the finest thin lines and
+// dots (hair shafts and stubs), else of the strongest step edges, in linear light, corrected for
+// sharpening and, in quadrature, for the widths that are not optics: the pixels' own footprints
+// (the working pixel and the photo's, `scale` working px per photo px) and, for lines, the finest
+// structure of a sharp scalp (`intrinsic_mm`). Returns 0 when neither gives enough profiles.
 double OpticalBlurSigmaPx(const cv::Mat& l, const cv::Mat& mask, double px_per_mm, double scale,
-                          double line_mm) {
+                          double intrinsic_mm) {
   const cv::Mat y = LuminanceFromL(l);
   constexpr double kDetectSigma = 1.0, kCoarseSigma = 3.0, kStep = 0.5, kTop = 0.25;
   constexpr int kMaxSites = 4000, kMinSites = 30;
@@ -268,12 +293,12 @@ double OpticalBlurSigmaPx(const cv::Mat& l, const cv::Mat& mask, double px_per_m
   double intrinsic = (scale < 1.0 ? 1.0 + scale * scale : 1.0) / 12.0;
   // A phone's unsharp mask: sigma 0.7-1.8 px of the photo, in working px.
   const double u_min = std::max(0.25, 0.7 * scale), u_max = std::max(0.5, 1.8 * scale);
-  // Lines at a detection scale that follows the blur found (a second pass when the first finds
-  // the lines much wider than its scale): at a fixed fine scale a blurred photo's noise is what
-  // makes the strongest fine lines.
+  // Lines at the finest detection scale first, then at 0.7 of the sigma found (up to 3 px), or
+  // twice as coarse where the profile is a narrow core on a pedestal: in a blurred photo the
+  // noise added after the optics makes the strongest fine structures.
   double detect = kDetectSigma, s = 0.0;
   bool lines = false;
-  for (int pass = 0; pass < 2; ++pass) {
+  for (int pass = 0; pass < 3; ++pass) {
     cv::Mat smooth;
     std::vector<ProfileSite> sites = LineSites(y, mask, detect, smooth);
     const std::vector<double> m =
@@ -281,13 +306,20 @@ double OpticalBlurSigmaPx(const cv::Mat& l, const cv::Mat& mask, double px_per_m
     if (m.empty()) break;
     lines = true;
     s = FitSharpenedGaussian(m, kStep, detect, u_min, u_max);
-    const double next = std::clamp(0.7 * s, kDetectSigma, kCoarseSigma);
+    // A narrow core riding on a pedestal (the profile still above 0.12 at two half-widths, where a
+    // Gaussian is at 0.06) is noise on a wider, blurred structure: detect coarser.
+    const int k = static_cast<int>(m.size()) / 2;
+    int hw = 1;
+    while (k + hw < static_cast<int>(m.size()) - 1 && m[k + hw] > 0.5) ++hw;
+    const bool pedestal = k + 2 * hw < static_cast<int>(m.size()) && m[k + 2 * hw] > 0.12;
+    double next = std::clamp(0.7 * s, kDetectSigma, kCoarseSigma);
+    if (pedestal) next = std::min(kCoarseSigma, std::max(next, 2.0 * detect));
     if (std::abs(next - detect) < 0.25) break;
     detect = next;
   }
   if (lines) {
-    const double w = line_mm * px_per_mm;
-    intrinsic += w * w / 12.0;
+    const double w = intrinsic_mm * px_per_mm;
+    intrinsic += w * w;
   } else {
     const std::vector<double> m = MedianProfile(y, EdgeSites(y, mask, kDetectSigma), true, half,
                                                 kStep, kTop, kMaxSites, kMinSites);
@@ -362,8 +394,8 @@ void QualityOptions::Check() const {
   if (!(hair_disc_mm > 0.2 && hair_disc_mm < 20.0))
     throw Error("quality.hair_disc_mm must be in (0.2, 20)");
   if (!(hair_min_dark_L > 0.0)) throw Error("quality.hair_min_dark_L must be > 0");
-  if (!(blur_line_mm >= 0.0 && blur_line_mm <= 0.5))
-    throw Error("quality.blur_line_mm must be in 0..0.5");
+  if (!(blur_intrinsic_mm >= 0.0 && blur_intrinsic_mm <= 0.5))
+    throw Error("quality.blur_intrinsic_mm must be in 0..0.5");
 }
 
 bool PhotoQuality::poor() const {
@@ -425,7 +457,16 @@ PhotoQuality AssessQuality(const QualityOptions& o, const WorkingImage& image,
     cv::extractChannel(image.lab, l, 0);
     cv::Mat inner;
     cv::erode(scalp, inner, cv::getStructuringElement(cv::MORPH_RECT, {5, 5}));
-    q.blur_sigma_px = OpticalBlurSigmaPx(l, inner, image.px_per_mm, image.scale, o.blur_line_mm);
+    // Not on or between scars: the skin between dense FUE dots makes dark lines as wide as the
+    // gaps, and scar edges are soft by nature.
+    if (!scar_mask.empty()) {
+      const int d = 2 * static_cast<int>(std::lround(0.4 * image.px_per_mm)) + 1;
+      cv::Mat near_scar;
+      cv::dilate(scar_mask, near_scar, cv::getStructuringElement(cv::MORPH_ELLIPSE, {d, d}));
+      inner &= ~near_scar;
+    }
+    q.blur_sigma_px =
+        OpticalBlurSigmaPx(l, inner, image.px_per_mm, image.scale, o.blur_intrinsic_mm);
   }
   if (image.scale_known) {
     q.blur_sigma_mm = q.blur_sigma_px / image.px_per_mm;

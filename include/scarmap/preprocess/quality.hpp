@@ -5,21 +5,24 @@
 //  - blur: the optical blur, as the sigma (mm) of a Gaussian point spread, from the cross-profiles
 //    of the photo's finest isolated structures: hair shafts and shaved stubs (dark or light),
 //    found by Steger's line detector ("An unbiased detector of curvilinear structures", PAMI
-//    1998), ranked by curvature x contrast, each profile normalised to its centre and kept when
-//    nothing beyond three half-widths exceeds a third of it (no resolved neighbour). It
-//    is measured in linear light (relative luminance Y from L*: the optics blur light, L* is a
-//    cube root of it) and the lower quartile of the profiles (at each offset) is fitted by a
-//    Gaussian sharpened by an unknown unsharp mask (amount 0-1.5, sigma 0.7-1.8 px of the photo: a
-//    phone's sharpening narrows the core and rings around it, which would read a blurred photo as
-//    sharp). What is not optics is taken out in quadrature: the working and the photo's pixel
-//    footprints (boxes) and a typical 0.085 mm shaft. The detection scale follows the blur found (a
-//    second pass at 0.7 sigma: at a fixed fine scale the noise of a blurred photo makes the
-//    strongest fine lines). Without lines the derivative of the strongest step edges' profiles is
-//    fitted instead. In mm, so the same whatever the px/mm; a ratio of profiles, so the same
-//    whatever the exposure, skin tone or hair colour. Limit: it reads the finest structure left, so
-//    where blur merges a unit's hairs or erases faint stubble it reads the next finest (units, FUE
-//    dot edges, bands: wider, so higher); on the generator see bench/blur_calibration.sh and the
-//    README's figures;
+//    1998; light dots, FUE scars, are left out, and so is everything within 0.4 mm of a scar
+//    found: the skin between dense dots makes dark lines) and ranked by curvature x contrast.
+//    Each profile is normalised to its centre and kept when nothing beyond three half-widths
+//    exceeds a third of it (no resolved neighbour); the narrower half of them (a unit's 2-4 hairs
+//    merge under blur into wider lines) gives a median profile, in linear light (relative luminance
+//    Y from L*: the optics blur light, L* is a cube root of it), fitted by a Gaussian sharpened by
+//    an unknown unsharp mask (amount 0-1.5, sigma 0.7-1.8 px of the photo: a phone's sharpening
+//    narrows the core and rings around it, which would read a blurred photo as sharp). What is not
+//    optics is taken out in quadrature: the working and the photo's pixel footprints (boxes) and
+//    the finest structure of a sharp scalp (blur_intrinsic_mm). The detection scale follows the
+//    blur found (passes at 0.7 sigma, or coarser where a narrow core rides on a pedestal: the noise
+//    added after the optics makes the finest structures of a blurred photo). Without lines the
+//    derivative of the strongest step edges' profiles is fitted instead. In mm, so the same
+//    whatever the px/mm; a ratio of profiles, so the same whatever the exposure, skin tone or hair
+//    colour. Limits (figures in the README, "Photo quality"; bench/blur_calibration.sh measures
+//    them): it reads the finest structure present, so where blur merges a unit's hairs or the
+//    stubble is faint it reads wider ones and overstates the blur; where heavy blur fades the hair
+//    into the noise it reads the noise and understates it;
 //  - over-exposure: fraction of pixels with a channel clipped (>= 250 of 255);
 //  - under-exposure: fraction of bare-skin pixels (hair excluded) crushed to near black (every
 //    channel <= 24 of 255, about L* 7; the darkest skin under normal light is above L* 15);
@@ -80,8 +83,11 @@ struct QualityOptions {
   double scale_poor_px_per_mm = 6.0;  ///< below, a 0.8 mm dot is under 5 px
   double hair_disc_mm = 1.5;          ///< hair: dark structures narrower than this disc
   double hair_min_dark_L = 6.0;       ///< hair: at least this (and 12 %) below the envelope
-  double blur_line_mm = 0.085;  ///< blur: a typical shaft's width (mm), taken out of line profiles
-  void Check() const;           ///< throws scarmap::Error naming a bad field
+  /// blur: the finest structure of a sharp scalp photo, as a Gaussian sigma (mm): shafts of
+  /// 0.05-0.12 mm over their soft follicular openings, pixels aside. Taken out of the line
+  /// profiles in quadrature; set to the median that sharp generated photos read without it.
+  double blur_intrinsic_mm = 0.07;
+  void Check() const;  ///< throws scarmap::Error naming a bad field
 };
 
 /// One check that did not pass.
@@ -112,7 +118,8 @@ struct PhotoQuality {
 
 /// Assesses `image` (bgr, lab, scalp_mask; an empty or all-zero mask means the whole frame, and
 /// an empty one skips the scalp fraction and area checks). `hair_mask` (the follicle stage's,
-/// excluded from bare skin) and `scar_mask` (CV_8U working size, 255 = hair / scar) may be empty.
+/// excluded from bare skin) and `scar_mask` (CV_8U working size, 255 = hair / scar; kept out of
+/// the glare and blur measures) may be empty.
 /// `native_px_per_mm` <= 0 means unknown. Throws scarmap::Error when the image is empty or a
 /// mask does not match it.
 PhotoQuality AssessQuality(const QualityOptions& options, const WorkingImage& image,
