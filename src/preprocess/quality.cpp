@@ -11,57 +11,322 @@
 namespace scarmap {
 namespace {
 
-cv::Mat GradientMagnitude(const cv::Mat& l) {
-  cv::Mat gx, gy, g;
-  cv::Sobel(l, gx, CV_32F, 1, 0, 3, 0.125);
-  cv::Sobel(l, gy, CV_32F, 0, 1, 3, 0.125);
-  cv::magnitude(gx, gy, g);
-  return g;
+// ---- blur ---------------------------------------------------------------------------------
+
+// Linear relative luminance Y (0..1) from CIELAB L* (the inverse of L* = 116 f(Y) - 16): the
+// optics blur light, so the profiles are measured in it.
+cv::Mat LuminanceFromL(const cv::Mat& l) {
+  cv::Mat y(l.size(), CV_32F);
+  constexpr float kKappa = 903.2963f;  // CIE: L* = kKappa Y below Y = 0.008856
+  for (int r = 0; r < l.rows; ++r) {
+    const float* a = l.ptr<float>(r);
+    float* b = y.ptr<float>(r);
+    for (int c = 0; c < l.cols; ++c) {
+      const float f = (a[c] + 16.0f) / 116.0f;
+      b[c] = a[c] > 8.0f ? f * f * f : std::max(0.0f, a[c]) / kKappa;
+    }
+  }
+  return y;
 }
 
-// Blur sigma (px) at the strongest tenth of the local gradient maxima inside `mask`. The image is
-// compared at two known extra blurs (s and 2 s) rather than with itself, so that sensor noise and
-// 8-bit steps (sharp however blurred the optics were) do not count. At a step edge blurred by
-// sigma the gradient peak is proportional to 1 / sqrt(sigma^2 + s^2), so the ratio
-// R = g(s) / g(2 s) gives sigma^2 = ((2 s)^2 - R^2 s^2) / (R^2 - 1). A thin hair's peak decays
-// faster (1 / (sigma^2 + s^2)) and reads sharper than it is: the median over edges and hairs is an
-// edge-equivalent blur, monotonic in the true one.
-double EdgeBlurSigmaPx(const cv::Mat& l, const cv::Mat& mask, double s) {
-  const double s2 = 2.0 * s;
-  cv::Mat l1, l2;
-  cv::GaussianBlur(l, l1, cv::Size(0, 0), s);
-  cv::GaussianBlur(l, l2, cv::Size(0, 0), s2);
-  const cv::Mat g1 = GradientMagnitude(l1), g2 = GradientMagnitude(l2);
-  cv::Mat peak;
-  cv::dilate(g1, peak, cv::Mat());
-  std::vector<float> strength;
-  std::vector<cv::Point> where;
-  for (int y = 1; y < l.rows - 1; ++y) {
-    const float* a = g1.ptr<float>(y);
-    const float* p = peak.ptr<float>(y);
-    const uchar* m = mask.ptr<uchar>(y);
-    for (int x = 1; x < l.cols - 1; ++x)
-      if (m[x] && a[x] > 0.0f && a[x] >= p[x]) {
-        strength.push_back(a[x]);
-        where.emplace_back(x, y);
+float Bilinear(const cv::Mat& img, float x, float y) {
+  const int x0 = static_cast<int>(std::floor(x)), y0 = static_cast<int>(std::floor(y));
+  const float fx = x - x0, fy = y - y0;
+  const float* r0 = img.ptr<float>(y0);
+  const float* r1 = img.ptr<float>(y0 + 1);
+  return (1 - fy) * ((1 - fx) * r0[x0] + fx * r0[x0 + 1]) +
+         fy * ((1 - fx) * r1[x0] + fx * r1[x0 + 1]);
+}
+
+// A point where a cross-profile is taken: sub-pixel centre, unit normal (across the structure),
+// and the response that ranks it.
+struct ProfileSite {
+  cv::Point2f c, n;
+  float strength;
+  float curvature = 0.0f;  // lines: |largest Hessian eigenvalue|
+};
+
+// Thin lines and small dots (hair shafts and shaved stubs, dark or light) by Steger's detector
+// ("An unbiased detector of curvilinear structures", PAMI 1998): where the Hessian of Y smoothed
+// by `sigma` has a strong eigenvalue and the extremum across the line (for a dot, whose other
+// eigenvalue has the same sign and over a third of the size, the extremum in 2-D) lies within
+// half a pixel of the pixel centre. The profile is taken across the line (for a dot, along its
+// narrower axis). Saddles and light dots are left out.
+std::vector<ProfileSite> LineSites(const cv::Mat& y, const cv::Mat& mask, double sigma,
+                                   cv::Mat& s) {
+  cv::Mat dx, dy, dxx, dyy, dxy;
+  cv::GaussianBlur(y, s, cv::Size(0, 0), sigma);
+  cv::Sobel(s, dx, CV_32F, 1, 0, 3, 0.125);
+  cv::Sobel(s, dy, CV_32F, 0, 1, 3, 0.125);
+  cv::Sobel(s, dxx, CV_32F, 2, 0, 3, 0.25);
+  cv::Sobel(s, dyy, CV_32F, 0, 2, 3, 0.25);
+  cv::Sobel(s, dxy, CV_32F, 1, 1, 3, 0.25);
+  std::vector<ProfileSite> sites;
+  for (int r = 0; r < y.rows; ++r) {
+    const uchar* m = mask.ptr<uchar>(r);
+    for (int c = 0; c < y.cols; ++c) {
+      if (!m[c]) continue;
+      const float a = dxx.at<float>(r, c), b = dxy.at<float>(r, c), d = dyy.at<float>(r, c);
+      const float half = 0.5f * (a + d), root = std::sqrt(0.25f * (a - d) * (a - d) + b * b);
+      const float l1 = std::abs(half + root) >= std::abs(half - root) ? half + root : half - root;
+      const float l2 = a + d - l1;
+      if (!(std::abs(l1) > 1e-9f)) continue;
+      const bool blob = std::abs(l2) > std::abs(l1) / 3.0f;
+      // A saddle is no structure; a light dot is an FUE scar, a flake or a speck of glare (soft
+      // or wide: stubs and openings are dark; white hairs are lines).
+      if (blob && (l1 * l2 < 0 || l1 < 0)) continue;
+      // Eigenvector of l1: (b, l1 - a) or (l1 - d, b), whichever is better conditioned.
+      cv::Point2f n = std::abs(l1 - a) + std::abs(b) >= std::abs(l1 - d) + std::abs(b)
+                          ? cv::Point2f(b, l1 - a)
+                          : cv::Point2f(l1 - d, b);
+      const float len = std::hypot(n.x, n.y);
+      if (!(len > 0)) continue;
+      n *= 1.0f / len;
+      const float gx = dx.at<float>(r, c), gy = dy.at<float>(r, c);
+      cv::Point2f off;
+      if (blob) {  // the extremum of the quadratic model in 2-D
+        const float det = a * d - b * b;
+        off = {-(d * gx - b * gy) / det, -(a * gy - b * gx) / det};
+      } else {  // across the line only
+        off = n * (-(n.x * gx + n.y * gy) / l1);
       }
+      if (!(std::abs(off.x) <= 0.5f && std::abs(off.y) <= 0.5f)) continue;
+      sites.push_back({{c + off.x, r + off.y}, n, std::abs(l1), std::abs(l1)});
+    }
   }
-  if (strength.size() < 20) return 0.0;
-  std::vector<float> sorted = strength;
-  const size_t k = sorted.size() * 9 / 10;
-  std::nth_element(sorted.begin(), sorted.begin() + k, sorted.end());
-  const float strong = sorted[k];
-  constexpr double kMaxSigma2 = 50.0 * 50.0;
-  std::vector<double> sigma;
-  for (size_t i = 0; i < where.size(); ++i) {
-    if (strength[i] < strong) continue;
-    const double r = strength[i] / std::max(1e-6f, g2.at<float>(where[i]));
-    const double r2 = r * r;
-    const double v = r2 > 1.0 + 1e-6 ? (s2 * s2 - r2 * s * s) / (r2 - 1.0) : kMaxSigma2;
-    sigma.push_back(std::sqrt(std::clamp(v, 0.0, kMaxSigma2)));
+  return sites;
+}
+
+// Step edges (the fallback where no lines show): local maxima of the gradient of Y smoothed by
+// `sigma` along its own direction.
+std::vector<ProfileSite> EdgeSites(const cv::Mat& y, const cv::Mat& mask, double sigma) {
+  cv::Mat s, dx, dy, g;
+  cv::GaussianBlur(y, s, cv::Size(0, 0), sigma);
+  cv::Sobel(s, dx, CV_32F, 1, 0, 3, 0.125);
+  cv::Sobel(s, dy, CV_32F, 0, 1, 3, 0.125);
+  cv::magnitude(dx, dy, g);
+  std::vector<ProfileSite> sites;
+  for (int r = 1; r < y.rows - 1; ++r) {
+    const uchar* m = mask.ptr<uchar>(r);
+    for (int c = 1; c < y.cols - 1; ++c) {
+      const float v = g.at<float>(r, c);
+      if (!m[c] || !(v > 1e-6f)) continue;
+      const cv::Point2f n(dx.at<float>(r, c) / v, dy.at<float>(r, c) / v);
+      const int ox = static_cast<int>(std::lround(n.x)), oy = static_cast<int>(std::lround(n.y));
+      if (v < g.at<float>(r + oy, c + ox) || v <= g.at<float>(r - oy, c - ox)) continue;
+      sites.push_back({{static_cast<float>(c), static_cast<float>(r)}, n, v});
+    }
   }
-  std::nth_element(sigma.begin(), sigma.begin() + sigma.size() / 2, sigma.end());
-  return sigma[sigma.size() / 2];
+  return sites;
+}
+
+// The lower-quartile cross-profile of the strongest sites (at most `max_sites`, among the strongest
+// `top_fraction`), sampled every `step` px from -half to +half, symmetrised, normalised to 1 at
+// the centre and 0 at the ends: for lines the profile itself (flipped for light lines), for
+// edges its derivative (the line spread function). Profiles whose two ends differ (a line beside
+// an edge; an edge without plateaus) are left out. Empty when fewer than `min_sites` remain.
+std::vector<double> MedianProfile(const cv::Mat& y, std::vector<ProfileSite> sites, bool edges,
+                                  double half, double step, double top_fraction, int max_sites,
+                                  int min_sites) {
+  const int k = static_cast<int>(std::ceil(half / step));
+  const int n = 2 * k + 1;
+  const float reach = static_cast<float>((k + 1) * step + 1.0);
+  sites.erase(std::remove_if(sites.begin(), sites.end(),
+                             [&](const ProfileSite& s) {
+                               return s.c.x - reach < 0 || s.c.y - reach < 0 ||
+                                      s.c.x + reach >= y.cols - 1 || s.c.y + reach >= y.rows - 1;
+                             }),
+              sites.end());
+  if (sites.empty()) return {};
+  auto strongest = [&](double fraction) {
+    const size_t keep = std::max<size_t>(1, static_cast<size_t>(sites.size() * fraction));
+    std::nth_element(
+        sites.begin(), sites.begin() + (keep - 1), sites.end(),
+        [](const ProfileSite& a, const ProfileSite& b) { return a.strength > b.strength; });
+    sites.resize(keep);
+  };
+  if (!edges) {
+    // Lines: the contrasted half (centre against the ends, relative to the ends' level: not
+    // noise), then among them the sharpest (curvature per contrast, ~ 1 / width^2): single
+    // shafts rather than the wider pairs of a unit's hairs near their opening.
+    for (ProfileSite& s : sites) {
+      const float u = static_cast<float>(k * step);
+      const float a = Bilinear(y, s.c.x - u * s.n.x, s.c.y - u * s.n.y),
+                  b = Bilinear(y, s.c.x + u * s.n.x, s.c.y + u * s.n.y);
+      const float base = 0.5f * (a + b), depth = std::abs(base - Bilinear(y, s.c.x, s.c.y));
+      s.strength = base > 1e-4f ? s.curvature * depth / (base * base) : 0.0f;
+    }
+    sites.erase(std::remove_if(sites.begin(), sites.end(),
+                               [](const ProfileSite& s) { return !(s.strength > 0.0f); }),
+                sites.end());
+    if (sites.empty()) return {};
+  }
+  strongest(top_fraction);
+  if (sites.size() > static_cast<size_t>(max_sites)) {
+    std::nth_element(
+        sites.begin(), sites.begin() + (max_sites - 1), sites.end(),
+        [](const ProfileSite& a, const ProfileSite& b) { return a.strength > b.strength; });
+    sites.resize(max_sites);
+  }
+  std::vector<std::vector<float>> at(n), rows;
+  std::vector<double> widths;
+  std::vector<float> p(n + 2);
+  int used = 0;
+  for (const ProfileSite& s : sites) {
+    // Edges need one sample more each side for the central difference.
+    for (int i = 0; i < n + 2; ++i) {
+      const float u = static_cast<float>((i - k - 1) * step);
+      p[i] = Bilinear(y, s.c.x + u * s.n.x, s.c.y + u * s.n.y);
+    }
+    std::vector<float> q(n);
+    if (edges) {
+      for (int i = 0; i < n; ++i) q[i] = (p[i + 2] - p[i]) / static_cast<float>(2 * step);
+      const float rise = p[n + 1] - p[0];
+      float lo = p[0], hi = p[0];
+      for (float v : p) lo = std::min(lo, v), hi = std::max(hi, v);
+      if (!(std::abs(rise) >= 0.7f * (hi - lo)) || !(hi > lo)) continue;  // no plateaus
+    } else {
+      for (int i = 0; i < n; ++i) q[i] = p[i + 1];
+    }
+    // Linear baseline through the two ends (two samples each), then the centre's depth.
+    const float bl = 0.5f * (q[0] + q[1]), br = 0.5f * (q[n - 1] + q[n - 2]);
+    const float depth = 0.5f * (bl + br) - q[k];
+    if (!(std::abs(depth) > 1e-6f) || std::abs(bl - br) > 0.5f * std::abs(depth)) continue;
+    std::vector<float>& z = p;  // the normalised profile, reusing the samples' buffer
+    for (int i = 0; i < n; ++i) z[i] = (bl + (br - bl) * i / (n - 1) - q[i]) / depth;
+    // Isolated structures only: beyond three half-widths (at half maximum) of the centre, nothing
+    // over a third of it (a neighbouring hair, the other side of a pair, a ring of more than
+    // sharpening).
+    int h = 1;
+    while (k + h < n - 1 && k - h > 0 && (z[k + h] > 0.5f || z[k - h] > 0.5f)) ++h;
+    bool isolated = true;
+    for (int i = 0; i < n && isolated; ++i)
+      isolated = std::abs(i - k) < 3 * h || std::abs(z[i]) <= 1.0f / 3.0f;
+    if (!isolated) continue;
+    // Its half-width at half maximum, interpolated, both sides averaged.
+    double hw = 0.0;
+    for (int side : {-1, 1}) {
+      int j = 1;
+      while (j < k && z[k + side * j] > 0.5f) ++j;
+      const float a = z[k + side * (j - 1)], b = z[k + side * j];
+      hw += (j - 1 + (a > b ? (a - 0.5f) / (a - b) : 0.0f)) * step;
+    }
+    rows.emplace_back(z.begin(), z.begin() + n);
+    widths.push_back(0.5 * hw);
+    ++used;
+  }
+  if (used < min_sites) return {};
+  // The narrower half of the profiles (half-width at half maximum), then their median at each
+  // offset: single shafts rather than the units of 2-4 hairs that blur merges into wider lines,
+  // soft follicular openings or pigment seen under the skin.
+  {
+    std::vector<double> sorted = widths;
+    const size_t cut = std::min(sorted.size() - 1, static_cast<size_t>(sorted.size() / 2));
+    std::nth_element(sorted.begin(), sorted.begin() + cut, sorted.end());
+    for (size_t r = 0; r < rows.size(); ++r)
+      if (widths[r] <= sorted[cut])
+        for (int i = 0; i < n; ++i) at[i].push_back(rows[r][i]);
+  }
+  std::vector<double> m(n);
+  for (int i = 0; i < n; ++i) {
+    std::nth_element(at[i].begin(), at[i].begin() + at[i].size() / 2, at[i].end());
+    m[i] = at[i][at[i].size() / 2];
+  }
+  for (int i = 0; i < k; ++i) m[i] = m[n - 1 - i] = 0.5 * (m[i] + m[n - 1 - i]);
+  return m;
+}
+
+// Fits the sampled profile `m` (`step` px apart, centred, already smoothed by a Gaussian of `p`
+// px) with a Gaussian line spread function of sigma `s` sharpened by an unsharp mask of amount
+// `a` and sigma `u`:
+//   A ((1 + a) G(x; s) - a G(x; sqrt(s^2 + u^2))) + B,
+// by least squares in A and B over a grid of (s, a, u), with `u` between `u_min` and `u_max` px
+// (a phone sharpens at its sensor's scale, a pixel or two) and `a` up to 1.5. An unsharp mask
+// narrows the profile's core and rings around it: a fit without it reads a sharpened blurred
+// photo as sharp. Only the core and its first ring are fitted (out to 2.5 half-widths of the
+// profile at half maximum): further out are the neighbouring hairs. Returns s (px).
+double FitSharpenedGaussian(const std::vector<double>& m, double step, double p, double u_min,
+                            double u_max) {
+  const int n = static_cast<int>(m.size()), k = n / 2;
+  int hw = 1;
+  while (k + hw < n - 1 && m[k + hw] > 0.5) ++hw;
+  const int reach = std::min(k, std::max(static_cast<int>(std::ceil(2.0 / step)), 5 * hw / 2 + 1));
+  double my = 0, myy = 0;
+  const int nw = 2 * reach + 1;
+  for (int i = k - reach; i <= k + reach; ++i) my += m[i], myy += m[i] * m[i];
+  auto gauss = [](double x, double s) { return std::exp(-0.5 * x * x / (s * s)) / s; };
+  double best = 1e300, best_s = 0.0;
+  const double u_step = u_max > u_min ? std::pow(u_max / u_min, 1.0 / 4.0) : 2.0;
+  for (double s = 0.2; s < 20.0; s *= 1.015)
+    for (double a = 0.0; a <= 1.51; a += 0.1)
+      for (double u = u_min; u <= u_max * 1.0001 && (a > 0 || u == u_min); u *= u_step) {
+        double mf = 0, mff = 0, mfy = 0;
+        const double s1 = std::sqrt(s * s + p * p), s2 = std::sqrt(s * s + u * u + p * p);
+        for (int i = k - reach; i <= k + reach; ++i) {
+          const double x = (i - k) * step;
+          const double f = (1 + a) * gauss(x, s1) - a * gauss(x, s2);
+          mf += f, mff += f * f, mfy += f * m[i];
+        }
+        // Least squares of m = A f + B.
+        const double det = nw * mff - mf * mf;
+        if (!(det > 1e-12)) continue;
+        const double A = (nw * mfy - mf * my) / det, B = (my - A * mf) / nw;
+        if (!(A > 0)) continue;
+        const double sse = myy - A * mfy - B * my;
+        if (sse < best) best = sse, best_s = s;
+      }
+  return best_s;
+}
+
+// Optical blur (Gaussian sigma, working px) from the cross-profiles of the finest thin lines and
+// dots (hair shafts and stubs), else of the strongest step edges, in linear light, corrected for
+// sharpening and, in quadrature, for the widths that are not optics: the pixels' own footprints
+// (the working pixel and the photo's, `scale` working px per photo px) and, for lines, the finest
+// structure of a sharp scalp (`intrinsic_mm`). Returns 0 when neither gives enough profiles.
+double OpticalBlurSigmaPx(const cv::Mat& l, const cv::Mat& mask, double px_per_mm, double scale,
+                          double intrinsic_mm) {
+  const cv::Mat y = LuminanceFromL(l);
+  constexpr double kDetectSigma = 1.0, kCoarseSigma = 3.0, kStep = 0.5, kTop = 0.25;
+  constexpr int kMaxSites = 4000, kMinSites = 30;
+  const double half = std::max(6.0, 0.8 * px_per_mm);
+  // Box footprints: the working pixel, and the photo's pixel when the photo was reduced.
+  double intrinsic = (scale < 1.0 ? 1.0 + scale * scale : 1.0) / 12.0;
+  // A phone's unsharp mask: sigma 0.7-1.8 px of the photo, in working px.
+  const double u_min = std::max(0.25, 0.7 * scale), u_max = std::max(0.5, 1.8 * scale);
+  // Lines at the finest detection scale first, then at 0.7 of the sigma found (up to 3 px), or
+  // twice as coarse where the profile is a narrow core on a pedestal: in a blurred photo the
+  // noise added after the optics makes the strongest fine structures.
+  double detect = kDetectSigma, s = 0.0;
+  bool lines = false;
+  for (int pass = 0; pass < 3; ++pass) {
+    cv::Mat smooth;
+    std::vector<ProfileSite> sites = LineSites(y, mask, detect, smooth);
+    const std::vector<double> m =
+        MedianProfile(smooth, std::move(sites), false, half, kStep, kTop, kMaxSites, kMinSites);
+    if (m.empty()) break;
+    lines = true;
+    s = FitSharpenedGaussian(m, kStep, detect, u_min, u_max);
+    // A narrow core riding on a pedestal (the profile still above 0.12 at two half-widths, where a
+    // Gaussian is at 0.06) is noise on a wider, blurred structure: detect coarser.
+    const int k = static_cast<int>(m.size()) / 2;
+    int hw = 1;
+    while (k + hw < static_cast<int>(m.size()) - 1 && m[k + hw] > 0.5) ++hw;
+    const bool pedestal = k + 2 * hw < static_cast<int>(m.size()) && m[k + 2 * hw] > 0.12;
+    double next = std::clamp(0.7 * s, kDetectSigma, kCoarseSigma);
+    if (pedestal) next = std::min(kCoarseSigma, std::max(next, 2.0 * detect));
+    if (std::abs(next - detect) < 0.25) break;
+    detect = next;
+  }
+  if (lines) {
+    const double w = intrinsic_mm * px_per_mm;
+    intrinsic += w * w;
+  } else {
+    const std::vector<double> m = MedianProfile(y, EdgeSites(y, mask, kDetectSigma), true, half,
+                                                kStep, kTop, kMaxSites, kMinSites);
+    if (m.empty()) return 0.0;
+    s = FitSharpenedGaussian(m, kStep, 0.0, u_min, u_max);
+  }
+  return std::sqrt(std::max(0.0, s * s - intrinsic));
 }
 
 // Fraction of `scalp` under hair, hair lying in mats included, on a copy of L* at most 6 px/mm:
@@ -129,8 +394,8 @@ void QualityOptions::Check() const {
   if (!(hair_disc_mm > 0.2 && hair_disc_mm < 20.0))
     throw Error("quality.hair_disc_mm must be in (0.2, 20)");
   if (!(hair_min_dark_L > 0.0)) throw Error("quality.hair_min_dark_L must be > 0");
-  if (!(reblur_sigma_px >= 0.5 && reblur_sigma_px <= 10.0))
-    throw Error("quality.reblur_sigma_px must be in 0.5..10");
+  if (!(blur_intrinsic_mm >= 0.0 && blur_intrinsic_mm <= 0.5))
+    throw Error("quality.blur_intrinsic_mm must be in 0..0.5");
 }
 
 bool PhotoQuality::poor() const {
@@ -192,7 +457,16 @@ PhotoQuality AssessQuality(const QualityOptions& o, const WorkingImage& image,
     cv::extractChannel(image.lab, l, 0);
     cv::Mat inner;
     cv::erode(scalp, inner, cv::getStructuringElement(cv::MORPH_RECT, {5, 5}));
-    q.blur_sigma_px = EdgeBlurSigmaPx(l, inner, o.reblur_sigma_px);
+    // Not on or between scars: the skin between dense FUE dots makes dark lines as wide as the
+    // gaps, and scar edges are soft by nature.
+    if (!scar_mask.empty()) {
+      const int d = 2 * static_cast<int>(std::lround(0.4 * image.px_per_mm)) + 1;
+      cv::Mat near_scar;
+      cv::dilate(scar_mask, near_scar, cv::getStructuringElement(cv::MORPH_ELLIPSE, {d, d}));
+      inner &= ~near_scar;
+    }
+    q.blur_sigma_px =
+        OpticalBlurSigmaPx(l, inner, image.px_per_mm, image.scale, o.blur_intrinsic_mm);
   }
   if (image.scale_known) {
     q.blur_sigma_mm = q.blur_sigma_px / image.px_per_mm;

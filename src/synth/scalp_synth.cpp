@@ -36,6 +36,8 @@ void SynthOptions::Check() const {
     throw Error("synth: colorchecker_patch_mm must be in 2..50");
   for (double g : color_cast)
     if (!(g > 0.05 && g < 5.0)) throw Error("synth: color_cast gains must be in (0.05, 5)");
+  if (!(extra_blur_mm >= 0.0 && extra_blur_mm <= 5.0))
+    throw Error("synth: extra_blur_mm must be in 0..5");
 }
 
 namespace synth {
@@ -182,6 +184,8 @@ SynthImage RenderScalp(const SynthOptions& o, std::uint64_t seed) {
   synth::FillTruth(s);
   out.labels = s.labels;
   out.hair_exits_px = s.exits_px;
+  out.defocus_sigma_px = s.defocus_px;
+  out.motion_blur_px = s.motion_px;
   return out;
 }
 

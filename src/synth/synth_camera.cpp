@@ -1,6 +1,7 @@
 // Lighting of the scene and the phone camera that photographs it.
 #include <algorithm>
 #include <array>
+#include <cmath>
 #include <opencv2/imgproc.hpp>
 
 #include "synth_scene.hpp"
@@ -134,8 +135,13 @@ cv::Mat RenderCamera(Scene& s) {
   // Optics: defocus, sometimes a little motion blur.
   if (on) {
     const double blur = rng.U(0, 1.3);
-    if (blur > 0.35) cv::GaussianBlur(s.lin, s.lin, cv::Size(0, 0), blur);
+    if (blur > 0.35) s.defocus_px = blur;
     if (blur > 0.9) s.Effect("defocus");
+  }
+  // The test aid's extra defocus joins the camera's (Gaussians compose in quadrature).
+  if (s.o.extra_blur_mm > 0) s.defocus_px = std::hypot(s.defocus_px, s.o.extra_blur_mm * s.ppm);
+  if (s.defocus_px > 0) cv::GaussianBlur(s.lin, s.lin, cv::Size(0, 0), s.defocus_px);
+  if (on) {
     if (rng.P(0.12)) {
       const double len = rng.U(2, 6), ang = rng.U(0, kPi);
       const int k = 2 * static_cast<int>(std::ceil(len / 2)) + 1;
@@ -145,6 +151,7 @@ cv::Mat RenderCamera(Scene& s) {
       cv::resize(ker, ker, {k, k}, 0, 0, cv::INTER_AREA);
       ker /= cv::sum(ker)[0];
       cv::filter2D(s.lin, s.lin, -1, ker);
+      s.motion_px = len;
       s.Effect("motion_blur");
     }
   }

@@ -109,6 +109,7 @@ struct Scene {
   // ColorChecker chart footprint (CV_8U 255; empty when none). Kept out of `labels` until
   // LabelColorChecker, so the stages in between draw the same numbers with or without it.
   cv::Mat chart_mask;
+  double defocus_px = 0, motion_px = 0;  // optical blur applied by RenderCamera (SynthImage)
 
   cv::Point Px(cv::Point2d mm) const {
     return {std::clamp(static_cast<int>(mm.x * ppm), 0, W - 1),

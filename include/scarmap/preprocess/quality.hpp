@@ -2,13 +2,27 @@
 //
 // Measured on the working image (preprocess/working_image.hpp), inside the scalp region (the
 // whole frame when no scalp was found), every figure physical or a fraction:
-//  - blur: edge-equivalent Gaussian sigma (mm) of the strongest edges, from the ratio of their
-//    gradient peaks after two known re-blurs s and 2 s (the re-blur idea of Zhuo & Sim, "Defocus
-//    map estimation from a single image", Pattern Recognition 2011, between two re-blurred copies
-//    so that noise does not count), median over the strongest tenth of the local gradient maxima.
-//    A ratio, so it does not change when the image is brighter, darker or flatter; thin hairs
-//    read sharper than step edges, so it is an index monotonic in the true blur (a 0.5 mm
-//    Gaussian blur at 12 px/mm reads about 0.3 mm, the sharp generated photos 0.00-0.09 mm).
+//  - blur: the optical blur, as the sigma (mm) of a Gaussian point spread, from the cross-profiles
+//    of the photo's finest isolated structures: hair shafts and shaved stubs (dark or light),
+//    found by Steger's line detector ("An unbiased detector of curvilinear structures", PAMI
+//    1998; light dots, FUE scars, are left out, and so is everything within 0.4 mm of a scar
+//    found: the skin between dense dots makes dark lines) and ranked by curvature x contrast.
+//    Each profile is normalised to its centre and kept when nothing beyond three half-widths
+//    exceeds a third of it (no resolved neighbour); the narrower half of them (a unit's 2-4 hairs
+//    merge under blur into wider lines) gives a median profile, in linear light (relative luminance
+//    Y from L*: the optics blur light, L* is a cube root of it), fitted by a Gaussian sharpened by
+//    an unknown unsharp mask (amount 0-1.5, sigma 0.7-1.8 px of the photo: a phone's sharpening
+//    narrows the core and rings around it, which would read a blurred photo as sharp). What is not
+//    optics is taken out in quadrature: the working and the photo's pixel footprints (boxes) and
+//    the finest structure of a sharp scalp (blur_intrinsic_mm). The detection scale follows the
+//    blur found (passes at 0.7 sigma, or coarser where a narrow core rides on a pedestal: the noise
+//    added after the optics makes the finest structures of a blurred photo). Without lines the
+//    derivative of the strongest step edges' profiles is fitted instead. In mm, so the same
+//    whatever the px/mm; a ratio of profiles, so the same whatever the exposure, skin tone or hair
+//    colour. Limits (figures in the README, "Photo quality"; bench/blur_calibration.sh measures
+//    them): it reads the finest structure present, so where blur merges a unit's hairs or the
+//    stubble is faint it reads wider ones and overstates the blur; where heavy blur fades the hair
+//    into the noise it reads the noise and understates it;
 //  - over-exposure: fraction of pixels with a channel clipped (>= 250 of 255);
 //  - under-exposure: fraction of bare-skin pixels (hair excluded) crushed to near black (every
 //    channel <= 24 of 255, about L* 7; the darkest skin under normal light is above L* 15);
@@ -37,12 +51,21 @@
 
 namespace scarmap {
 
-/// Thresholds: a value beyond `*_warn` warns, beyond `*_poor` makes the photo poor. Calibrated so
-/// that the 16 ratchet photos, the 60 evaluation photos and samples/ (usable photos) are not
-/// poor, and clearly bad photos are (README, "Photo quality", has the worst usable values; the
-/// hair-cover margin is thin: the densest 3 mm generated stubble reads 0.70).
+/// Thresholds: a value beyond `*_warn` warns, beyond `*_poor` makes the photo poor. The blur
+/// thresholds follow from the optics (a Gaussian point spread of sigma s, FWHM 2.355 s):
+///  - warn at 0.13 mm: the FWHM reaches 0.3 mm, the widest stubble (0.1-0.3 mm), so every stubble
+///    dot is smeared to the blur's size, and a 0.1 mm shaft keeps under a third of its contrast
+///    (erf(0.05 / (sqrt(2) 0.13)) = 0.30): follicle counts and shade suffer;
+///  - poor at 0.20 mm: the smallest FUE dot (0.6 mm) keeps only 2/3 of its contrast at its centre
+///    (1 - exp(-0.3^2 / (2 0.2^2)) = 0.68: a Delta L* 3 dot falls to the FUE detector's 2 L*) and
+///    its 10-90 % edge (0.42 mm) is wider than its radius: its half-maximum size follows the blur,
+///    not the dot (+4 % at 0.20 mm, +18 % at 0.25, +34 % at 0.30).
+/// The other thresholds were calibrated so that the ratchet photos, the 60 evaluation photos and
+/// samples/ (usable photos) are not poor, and clearly bad photos are (README, "Photo quality", has
+/// the worst usable values; the hair-cover margin is thin: the densest 3 mm generated stubble
+/// reads 0.70).
 struct QualityOptions {
-  double blur_warn_mm = 0.13;      ///< edge sigma: stubble (0.1-0.3 mm) smears
+  double blur_warn_mm = 0.13;      ///< optical sigma: stubble (0.1-0.3 mm) smears
   double blur_poor_mm = 0.20;      ///< FUE dots (0.6-1.5 mm) lose their edges
   double overexposed_warn = 0.10;  ///< clipped fraction of the scalp
   double overexposed_poor = 0.40;
@@ -60,8 +83,11 @@ struct QualityOptions {
   double scale_poor_px_per_mm = 6.0;  ///< below, a 0.8 mm dot is under 5 px
   double hair_disc_mm = 1.5;          ///< hair: dark structures narrower than this disc
   double hair_min_dark_L = 6.0;       ///< hair: at least this (and 12 %) below the envelope
-  double reblur_sigma_px = 1.0;       ///< first re-blur s of the blur estimate (working px)
-  void Check() const;                 ///< throws scarmap::Error naming a bad field
+  /// blur: the finest structure of a sharp scalp photo, as a Gaussian sigma (mm): shafts of
+  /// 0.05-0.12 mm over their soft follicular openings, pixels aside. Taken out of the line
+  /// profiles in quadrature; set to the median that sharp generated photos read without it.
+  double blur_intrinsic_mm = 0.07;
+  void Check() const;  ///< throws scarmap::Error naming a bad field
 };
 
 /// One check that did not pass.
@@ -76,7 +102,7 @@ struct QualityIssue {
 
 /// What was measured (fractions are 0..1).
 struct PhotoQuality {
-  double blur_sigma_px = 0.0;           ///< working px
+  double blur_sigma_px = 0.0;           ///< optical blur sigma, working px (0: nothing to measure)
   std::optional<double> blur_sigma_mm;  ///< null without a scale
   double overexposed_fraction = 0.0;
   double underexposed_fraction = 0.0;
@@ -92,7 +118,8 @@ struct PhotoQuality {
 
 /// Assesses `image` (bgr, lab, scalp_mask; an empty or all-zero mask means the whole frame, and
 /// an empty one skips the scalp fraction and area checks). `hair_mask` (the follicle stage's,
-/// excluded from bare skin) and `scar_mask` (CV_8U working size, 255 = hair / scar) may be empty.
+/// excluded from bare skin) and `scar_mask` (CV_8U working size, 255 = hair / scar; kept out of
+/// the glare and blur measures) may be empty.
 /// `native_px_per_mm` <= 0 means unknown. Throws scarmap::Error when the image is empty or a
 /// mask does not match it.
 PhotoQuality AssessQuality(const QualityOptions& options, const WorkingImage& image,

@@ -91,6 +91,11 @@ struct SynthOptions {
   /// white-balance cast or vignetting (the random draws still happen, so the rest of the photo
   /// is unchanged; the noise level then follows the nominal exposure). For colour tests.
   bool uniform_lighting = false;
+  /// Test aid: an extra optical (defocus) blur, the sigma in mm of a Gaussian applied in linear
+  /// light together with the camera's own defocus (sigmas add in quadrature), before motion blur,
+  /// noise, sharpening and JPEG. 0 (the default) leaves the photo as it is; the random draws are
+  /// the same either way. SynthImage::defocus_sigma_px says what was applied in all.
+  double extra_blur_mm = 0.0;
   void Check() const;  ///< throws scarmap::Error naming a bad field
 };
 
@@ -100,6 +105,12 @@ struct SynthImage {
   Truth truth;
   /// The hair exits counted in truth.follicle_count (px frame), in drawing order.
   std::vector<cv::Point2d> hair_exits_px;
+  /// The optical blur rendered: sigma (px of this photo) of the Gaussian defocus in linear light,
+  /// the camera's (0 when it drew none) and SynthOptions::extra_blur_mm together; 0 = none.
+  /// Motion blur comes on top: the length (px) of its line kernel, 0 = none (truth effect
+  /// "motion_blur"). Neither counts the pixels' own footprint (hair edges are box-sampled).
+  double defocus_sigma_px = 0.0;
+  double motion_blur_px = 0.0;
 };
 
 /// Renders one photo. `seed` fixes everything about it.
