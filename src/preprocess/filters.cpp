@@ -36,12 +36,40 @@ bool CentredRuns(const cv::Mat& kernel, std::vector<int>* half) {
   return true;
 }
 
+// For a kernel whose rows are symmetric about the anchor row and no wider away from it (a disc,
+// an ellipse, a rectangle, a cross), the rows a pixel of reach R (below) fails are those within
+// K(R) of the anchor row: K(R) = the largest |dy| whose half width exceeds R, -1 when none does.
+// Returns false for any other kernel; otherwise kill[R + 1] = K(R) for R = -1 .. half[anchor]
+// (a larger reach fails no row).
+bool KillReach(const std::vector<int>& half, std::vector<short>* kill) {
+  const int ay = static_cast<int>(half.size()) / 2;
+  for (int d = 1; d <= ay; ++d)
+    if (half[ay - d] != half[ay + d] || half[ay + d] > half[ay + d - 1]) return false;
+  if (half[ay] < 0) return false;
+  kill->assign(half[ay] + 2, -1);
+  for (int r = -1; r <= half[ay]; ++r)
+    for (int d = ay; d >= 0; --d)
+      if (half[ay + d] > r) {
+        (*kill)[r + 1] = static_cast<short>(d);
+        break;
+      }
+  return true;
+}
+
 // Erosion of on(p) = (mask(p) != 0) != invert, outside the image on. Where each kernel row is a
 // centred run of half width w, it fits at (x, y') when the horizontal run of "on" through x in row
 // y' reaches w pixels to both sides: reach(y', x) = min(left, right run length) - 1 >= w.
 // Returns 255 where eroded, or, when `invert`, where not eroded (the dilation of the mask).
+// A kernel of KillReach's kind costs O(1) per pixel: a pixel (x, y) is eroded away exactly when
+// some row y' of the image has |y - y'| <= K(reach(y', x)), which two sweeps down and up each
+// column find (the furthest row that a row above reaches down to, and below up to). Any other
+// kernel of centred runs costs O(kernel height): every kernel row is checked.
 cv::Mat ErodeByRuns(const cv::Mat& mask, bool invert, const std::vector<int>& half) {
   const int w = mask.cols, h = mask.rows, ay = static_cast<int>(half.size()) / 2;
+  std::vector<short> kill;
+  const bool sweep = KillReach(half, &kill);
+  const int max_reach = static_cast<int>(kill.size()) - 2;
+  // Per pixel: the reach, or with `sweep` its K.
   cv::Mat reach(h, w, CV_16S);
   cv::parallel_for_(cv::Range(0, h), [&](const cv::Range& rows) {
     std::vector<short> left(w);
@@ -56,12 +84,43 @@ cv::Mat ErodeByRuns(const cv::Mat& mask, bool invert, const std::vector<int>& ha
       run = kFar;
       for (int x = w - 1; x >= 0; --x) {
         run = ((m[x] != 0) != invert) ? std::min(run + 1, kFar) : 0;
-        r[x] = static_cast<short>(std::min<int>(run, left[x]) - 1);
+        const int rx = std::min<int>(run, left[x]) - 1;
+        r[x] = sweep ? kill[std::min(rx, max_reach) + 1] : static_cast<short>(rx);
       }
     }
   });
   cv::Mat out(h, w, CV_8U);
   const uchar on = invert ? 0 : 255, off = invert ? 255 : 0;
+  if (sweep) {
+    constexpr int kStripe = 256;  // columns swept together (one row of them is contiguous)
+    cv::parallel_for_(cv::Range(0, (w + kStripe - 1) / kStripe), [&](const cv::Range& stripes) {
+      std::vector<int> a(kStripe);
+      for (int s = stripes.start; s < stripes.end; ++s) {
+        const int x0 = s * kStripe, n = std::min(kStripe, w - x0);
+        // Down: a = the lowest row that a row at or above y reaches; y is hit when a >= y.
+        std::fill(a.begin(), a.end(), -1);
+        for (int y = 0; y < h; ++y) {
+          const short* k = reach.ptr<short>(y) + x0;
+          uchar* o = out.ptr<uchar>(y) + x0;
+          for (int i = 0; i < n; ++i) {
+            a[i] = std::max(a[i], y + k[i]);
+            o[i] = static_cast<uchar>(a[i] >= y);
+          }
+        }
+        // Up: a = the highest row that a row at or below y reaches; y is hit when a <= y.
+        std::fill(a.begin(), a.end(), h);
+        for (int y = h - 1; y >= 0; --y) {
+          const short* k = reach.ptr<short>(y) + x0;
+          uchar* o = out.ptr<uchar>(y) + x0;
+          for (int i = 0; i < n; ++i) {
+            a[i] = std::min(a[i], y - k[i]);
+            o[i] = (o[i] || a[i] <= y) ? off : on;
+          }
+        }
+      }
+    });
+    return out;
+  }
   cv::parallel_for_(cv::Range(0, h), [&](const cv::Range& rows) {
     std::vector<uchar> fits(w);
     for (int y = rows.start; y < rows.end; ++y) {

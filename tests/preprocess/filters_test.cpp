@@ -65,6 +65,56 @@ TEST(BinaryMorphology, WideAndOddShapedKernelsToo) {
   }
 }
 
+TEST(BinaryMorphology, DiscsAsWideAsTheScalpStageUsesThem) {
+  // The scalp stage opens with a 12 mm disc (145 px at 12 px/mm): kernels about as large as the
+  // mask, and larger than it, on masks wider than tall and taller than wide.
+  for (const cv::Size size : {cv::Size(420, 230), cv::Size(120, 400)})
+    for (int d : {99, 145, 301}) {
+      // On, with off blobs of every size and a few holes in the left half: a disc fits in places.
+      cv::Mat m(size, CV_8U, cv::Scalar(255));
+      cv::RNG rng(d);
+      for (int i = 0; i < 8; ++i)
+        cv::ellipse(m, {rng.uniform(0, size.width / 2), rng.uniform(0, size.height)},
+                    {rng.uniform(2, size.width / 3), rng.uniform(2, size.height / 3)},
+                    rng.uniform(0, 180), 0, 360, cv::Scalar(0), cv::FILLED);
+      for (int i = 0; i < 6; ++i)
+        m.at<uchar>(rng.uniform(0, size.height), rng.uniform(0, size.width / 2)) = 0;
+      const cv::Mat k = cv::getStructuringElement(cv::MORPH_ELLIPSE, {d, d});
+      cv::Mat er, di, op;
+      cv::erode(m, er, k);
+      cv::dilate(m, di, k);
+      cv::morphologyEx(m, op, cv::MORPH_OPEN, k);
+      SCOPED_TRACE(testing::Message() << size << " d " << d);
+      EXPECT_EQ(Differ(BinaryErode(m, k), er), 0);
+      EXPECT_EQ(Differ(BinaryDilate(m, k), di), 0);
+      EXPECT_EQ(Differ(BinaryOpen(m, k), op), 0);
+      EXPECT_GT(cv::countNonZero(op), 0);  // not a trivial result
+      EXPECT_LT(cv::countNonZero(op), cv::countNonZero(m));
+    }
+}
+
+TEST(BinaryMorphology, CentredRunsThatWidenAwayFromTheAnchorRow) {
+  // Rows that are centred runs but not the narrowing kind of a disc (an hourglass, rows of
+  // different widths above and below the anchor, an empty row inside): every row is checked.
+  const cv::Mat m = RandomMask({140, 110}, 11);
+  cv::Mat hourglass = cv::Mat::zeros(9, 9, CV_8U), lopsided = cv::Mat::zeros(7, 7, CV_8U);
+  for (int y = 0; y < 9; ++y) {
+    const int hw = std::abs(y - 4);
+    hourglass(cv::Rect(4 - hw, y, 2 * hw + 1, 1)).setTo(1);
+  }
+  for (int y = 0; y < 7; ++y) {
+    const int hw = y < 3 ? 3 : (y == 5 ? -1 : 1);
+    if (hw >= 0) lopsided(cv::Rect(3 - hw, y, 2 * hw + 1, 1)).setTo(1);
+  }
+  for (const cv::Mat& k : {hourglass, lopsided}) {
+    cv::Mat er, di;
+    cv::erode(m, er, k);
+    cv::dilate(m, di, k);
+    EXPECT_EQ(Differ(BinaryErode(m, k), er), 0);
+    EXPECT_EQ(Differ(BinaryDilate(m, k), di), 0);
+  }
+}
+
 TEST(BinaryMorphology, AnyNonZeroIsOnAndTheResultIs0Or255) {
   cv::Mat m = cv::Mat::zeros(20, 20, CV_8U);
   m(cv::Rect(2, 2, 10, 10)).setTo(1);

@@ -17,12 +17,13 @@ cv::Mat GaussianBlurBands(const cv::Mat& src, double sigma);
 /// `kernel` (CV_8U, nonzero = member, anchor at its centre), returning 0/255: the same
 /// pixels as cv::erode / cv::dilate / cv::morphologyEx(MORPH_OPEN) with their default border
 /// (outside the image never erodes and never dilates). A kernel whose rows are runs centred on
-/// the anchor column (cv::MORPH_ELLIPSE, MORPH_RECT,
-/// MORPH_CROSS) costs O(kernel height) per pixel, from the lengths of the horizontal runs of
-/// the mask (a row of the kernel fits where the run is long enough on both sides), instead of
-/// O(kernel area); any other kernel (even-sized, rows that are not one centred run) falls back
-/// to OpenCV. Throws scarmap::Error for a mask that is not CV_8UC1 or an empty or not CV_8UC1
-/// kernel.
+/// the anchor column works from the lengths of the horizontal runs of the mask (a row of the
+/// kernel fits where the run is long enough on both sides): O(1) per pixel when the rows are also
+/// symmetric about the anchor row and no wider away from it (cv::MORPH_ELLIPSE, MORPH_RECT,
+/// MORPH_CROSS: two sweeps along each column find the rows a short run rules out), else
+/// O(kernel height), instead of O(kernel area); any other kernel (even-sized, rows that are not
+/// one centred run) falls back to OpenCV. Throws scarmap::Error for a mask that is not CV_8UC1 or
+/// an empty or not CV_8UC1 kernel.
 cv::Mat BinaryErode(const cv::Mat& mask, const cv::Mat& kernel);
 cv::Mat BinaryDilate(const cv::Mat& mask, const cv::Mat& kernel);
 cv::Mat BinaryOpen(const cv::Mat& mask, const cv::Mat& kernel);
