@@ -1,6 +1,7 @@
 #include "scarmap/preprocess/filters.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <opencv2/imgproc.hpp>
 #include <vector>
 
@@ -180,6 +181,32 @@ cv::Mat GaussianBlurBands(const cv::Mat& src, double sigma) {
     }
   });
   return dst;
+}
+
+cv::Mat GaussianBlurCoarse(const cv::Mat& src, double sigma) {
+  if (src.empty() || src.depth() != CV_32F) throw Error("GaussianBlurCoarse: expected CV_32F");
+  if (!(sigma >= kCoarseMinSigma)) return GaussianBlurBands(src, sigma);
+  // The border reflected at full resolution, as cv::GaussianBlur reflects it, 3 sigma wide (an
+  // even width, and an even size: each half-resolution pixel averages exactly 2 x 2 pixels, and
+  // the centres map back as bilinear upsampling expects).
+  const int m = 2 * static_cast<int>(std::ceil(1.5 * sigma));
+  cv::Mat padded;
+  cv::copyMakeBorder(src, padded, m, m + src.rows % 2, m, m + src.cols % 2, cv::BORDER_REFLECT_101);
+  cv::Mat half;
+  cv::resize(padded, half, cv::Size(padded.cols / 2, padded.rows / 2), 0, 0, cv::INTER_AREA);
+  padded.release();
+  // The 2 x 2 average (variance 1/4 px^2 per axis) and the bilinear interpolation back (1/6 of
+  // the squared step of 2 px on average) blur too: the Gaussian at half resolution makes up the
+  // rest of sigma^2.
+  constexpr double kResampleVar = 0.25 + 4.0 / 6.0;
+  half = GaussianBlurBands(half, 0.5 * std::sqrt(sigma * sigma - kResampleVar));
+  // Back up only where the image is: the half-resolution pixels around it, upsampled, cropped.
+  const int h0 = m / 2 - 1, w0 = h0;
+  const cv::Rect around(w0, h0, (src.cols + 1) / 2 + 2, (src.rows + 1) / 2 + 2);
+  cv::Mat up;
+  cv::resize(half(around), up, cv::Size(2 * around.width, 2 * around.height), 0, 0,
+             cv::INTER_LINEAR);
+  return up(cv::Rect(2, 2, src.cols, src.rows));
 }
 
 cv::Mat BinaryErode(const cv::Mat& mask, const cv::Mat& kernel) {

@@ -147,5 +147,55 @@ TEST(GaussianBlurBands, BitIdenticalToGaussianBlur) {
   cv::setNumThreads(threads);
 }
 
+TEST(GaussianBlurCoarse, CloseToGaussianBlurForWideSigmas) {
+  // Odd and even sizes, 1 and 3 channels: a lightness-like field (a ramp, blobs, pixel noise).
+  cv::RNG rng(9);
+  for (const cv::Size size : {cv::Size(400, 300), cv::Size(333, 251)})
+    for (int type : {CV_32FC1, CV_32FC3}) {
+      cv::Mat img(size, type, cv::Scalar::all(50));
+      for (int i = 0; i < 30; ++i)
+        cv::circle(img, {rng.uniform(0, size.width), rng.uniform(0, size.height)},
+                   rng.uniform(3, 40), cv::Scalar::all(rng.uniform(30.0, 80.0)), cv::FILLED);
+      cv::Mat noise(size, type);
+      rng.fill(noise, cv::RNG::NORMAL, 0, 5);
+      img += noise;
+      for (double sigma : {6.0, 12.0, 18.0}) {
+        cv::Mat ref;
+        cv::GaussianBlur(img, ref, cv::Size(0, 0), sigma);
+        const cv::Mat out = GaussianBlurCoarse(img, sigma);
+        ASSERT_EQ(out.size(), img.size());
+        ASSERT_EQ(out.type(), img.type());
+        SCOPED_TRACE(testing::Message() << size << " type " << type << " sigma " << sigma);
+        // L*: 0.5 % of the blobs' steps of 30 L* and more, at the border too (it is reflected).
+        EXPECT_LT(cv::norm(out, ref, cv::NORM_INF), 0.15);
+        EXPECT_GT(cv::norm(out, ref, cv::NORM_INF), 0.0);  // it is an approximation
+      }
+    }
+  // Narrower sigmas are the exact blur.
+  cv::Mat img(50, 60, CV_32F);
+  rng.fill(img, cv::RNG::UNIFORM, 0, 100);
+  cv::Mat ref;
+  cv::GaussianBlur(img, ref, cv::Size(0, 0), 3.0);
+  EXPECT_EQ(Differ(GaussianBlurCoarse(img, 3.0), ref), 0);
+  EXPECT_THROW(GaussianBlurCoarse(cv::Mat::zeros(8, 8, CV_8U), 12.0), Error);
+}
+
+TEST(GaussianBlurCoarse, ALocalVarianceStaysNonNegative) {
+  // The scalp stage's texture: blur(L^2) - blur(L)^2 is a variance with any positive normalised
+  // average, so it does not go negative where the skin is smooth.
+  cv::Mat l(200, 240, CV_32F, cv::Scalar(60));
+  cv::RNG rng(4);
+  cv::Mat noise(l.size(), CV_32F);
+  rng.fill(noise, cv::RNG::NORMAL, 0, 0.5);
+  l(cv::Rect(0, 0, 120, 200)) += noise(cv::Rect(0, 0, 120, 200));
+  const cv::Mat m1 = GaussianBlurCoarse(l, 12.0), m2 = GaussianBlurCoarse(l.mul(l), 12.0);
+  const cv::Mat var = m2 - m1.mul(m1);
+  double lo = 0, hi = 0;
+  cv::minMaxLoc(var, &lo, &hi);
+  EXPECT_GT(lo, -0.05);                                // float rounding of 3600 - 3600 only
+  EXPECT_GT(var.at<float>(100, 20), 0.15);             // the noisy half: about 0.25
+  EXPECT_LT(std::abs(var.at<float>(100, 220)), 0.05);  // the smooth half
+}
+
 }  // namespace
 }  // namespace scarmap
