@@ -132,16 +132,18 @@ FueDots DetectFueDots(const FueDotOptions& o, const WorkingImage& image, const F
     // excluded. The dot's own level: the median of its core (half a radius), not the noisy
     // brightest pixel, so the half-maximum edge is not pulled inwards by noise.
     std::vector<const cv::Vec3f*> ring_lab;  // their chroma is needed only for a clear spot
-    auto ring_stats = [&](float* skin, float* spread) {
-      std::vector<float> ring;
+    std::vector<float> ring;
+    auto ring_stats = [&](float* skin) {
       const std::vector<cv::Point>& offsets = ring_offsets(c.radius_px);
       const int ring_all = static_cast<int>(offsets.size());
+      ring.reserve(ring_all);
+      ring_lab.reserve(ring_all);
       int ring_off = 0;
       for (const cv::Point& d : offsets) {
         const int x = c.p.x + d.x, y = c.p.y + d.y;
         if (x < 0 || y < 0 || x >= size.width || y >= size.height ||
             (!scalp.empty() && !scalp.at<uchar>(y, x))) {
-          ++ring_off;
+          if (++ring_off > 0.1 * ring_all) return false;  // as below, known already
           continue;
         }
         if (!hair_halo.empty() && hair_halo.at<uchar>(y, x)) continue;
@@ -151,12 +153,10 @@ FueDots DetectFueDots(const FueDotOptions& o, const WorkingImage& image, const F
       // At the edge of the scalp (ear, neck, background) the skin level is unknown.
       if (ring.size() < 8 || ring_off > 0.1 * ring_all) return false;
       *skin = MedianInPlace(ring);
-      for (float& q : ring) q = std::abs(q - *skin);
-      *spread = 1.4826f * MedianInPlace(ring);
       return true;
     };
-    float skin = 0, ring_sd = 0;
-    if (!ring_stats(&skin, &ring_sd)) continue;
+    float skin = 0;
+    if (!ring_stats(&skin)) continue;
     float core;
     std::vector<const cv::Vec3f*> core_lab;
     {
@@ -175,6 +175,9 @@ FueDots DetectFueDots(const FueDotOptions& o, const WorkingImage& image, const F
     if (contrast < 0.75 * o.min_contrast_L || contrast < o.noise_sigmas * contrast_noise) continue;
     // White hair (grey stubble, a light fleck) is neutral grey; a scar keeps the skin's hue.
     if (MedianChroma(core_lab) < o.min_chroma_ratio * MedianChroma(ring_lab)) continue;
+    // The skin's spread (MAD of the ring), which only a clear spot needs.
+    for (float& q : ring) q = std::abs(q - skin);
+    const float ring_sd = 1.4826f * MedianInPlace(ring);
     const float half_level = skin + 0.5f * static_cast<float>(contrast);
 
     // The half-maximum region, in a window large enough for a cluster of a few dots; a region
