@@ -209,6 +209,62 @@ cv::Mat GaussianBlurCoarse(const cv::Mat& src, double sigma) {
   return up(cv::Rect(2, 2, src.cols, src.rows));
 }
 
+cv::Mat WithinDistance(const cv::Mat& mask, double distance_px) {
+  if (mask.empty() || mask.type() != CV_8UC1)
+    throw Error("WithinDistance: expected a CV_8UC1 mask");
+  if (!(distance_px >= 0.0) || !std::isfinite(distance_px))
+    throw Error("WithinDistance: the distance must be finite and >= 0");
+  const int w = mask.cols, h = mask.rows;
+  // The disc as the distance transform measures it: the distances from one pixel (a corner of a
+  // quadrant), compared with the distance as cv::compare does; half[dy] = the widest dx within it.
+  // (One row more than the distance: compared in float, a distance just below an integer may
+  // reach it.)
+  const int reach =
+      static_cast<int>(std::min<double>(std::floor(distance_px) + 1.0, std::max(w, h)));
+  cv::Mat quadrant(reach + 1, reach + 1, CV_8U, cv::Scalar(255)), dist;
+  quadrant.at<uchar>(0, 0) = 0;
+  cv::distanceTransform(quadrant, dist, cv::DIST_L2, cv::DIST_MASK_PRECISE);
+  const cv::Mat in = dist <= distance_px;
+  std::vector<int> half(reach + 1, -1);
+  for (int dy = 0; dy <= reach; ++dy)
+    for (int dx = 0; dx <= reach && in.at<uchar>(dy, dx); ++dx) half[dy] = dx;
+  // The runs of the mask, row by row; an output row is the union of every run within reach rows,
+  // each widened by the half width at its row distance (counted on a difference array).
+  std::vector<std::vector<std::pair<int, int>>> runs(h);
+  std::vector<int> rows_with_runs(h + 1, 0);  // prefix count
+  for (int y = 0; y < h; ++y) {
+    const uchar* m = mask.ptr<uchar>(y);
+    for (int x = 0; x < w; ++x) {
+      if (!m[x]) continue;
+      const int a = x;
+      while (x + 1 < w && m[x + 1]) ++x;
+      runs[y].emplace_back(a, x);
+    }
+    rows_with_runs[y + 1] = rows_with_runs[y] + !runs[y].empty();
+  }
+  cv::Mat out = cv::Mat::zeros(h, w, CV_8U);
+  std::vector<int> cover(w + 1);
+  for (int y = 0; y < h; ++y) {
+    const int y0 = std::max(0, y - reach), y1 = std::min(h - 1, y + reach);
+    if (rows_with_runs[y1 + 1] == rows_with_runs[y0]) continue;
+    std::fill(cover.begin(), cover.end(), 0);
+    for (int ys = y0; ys <= y1; ++ys) {
+      const int hw = half[std::abs(y - ys)];
+      if (hw < 0) continue;
+      for (const auto& [a, b] : runs[ys]) {
+        ++cover[std::max(0, a - hw)];
+        --cover[std::min(w - 1, b + hw) + 1];
+      }
+    }
+    uchar* o = out.ptr<uchar>(y);
+    for (int x = 0, c = 0; x < w; ++x) {
+      c += cover[x];
+      o[x] = c > 0 ? 255 : 0;
+    }
+  }
+  return out;
+}
+
 cv::Mat BinaryErode(const cv::Mat& mask, const cv::Mat& kernel) {
   return Binary(mask, kernel, false);
 }

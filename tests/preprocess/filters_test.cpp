@@ -147,6 +147,29 @@ TEST(GaussianBlurBands, BitIdenticalToGaussianBlur) {
   cv::setNumThreads(threads);
 }
 
+TEST(WithinDistance, EqualsTheThresholdedDistanceTransform) {
+  // Blobs, salt and holes touching the borders; a single dot; distances at and between the
+  // lengths of integer offsets (1, sqrt 2, 5, ...) and wider than the image.
+  std::vector<cv::Mat> masks = {RandomMask({157, 103}, 1), RandomMask({64, 200}, 2),
+                                RandomMask({9, 7}, 3), cv::Mat::zeros(40, 50, CV_8U)};
+  masks.back().at<uchar>(17, 23) = 255;
+  for (const cv::Mat& m : masks)
+    for (double d : {0.0, 0.5, 1.0, 1.4142, 1.4143, 2.0, 2.2361, 5.0, 7.3, 12.5, 25.0, 60.37, 250.0,
+                     4.9999999999}) {
+      cv::Mat dist;
+      cv::distanceTransform(m == 0, dist, cv::DIST_L2, cv::DIST_MASK_PRECISE);
+      const cv::Mat ref = dist <= d;
+      SCOPED_TRACE(testing::Message() << m.size() << " d " << d);
+      EXPECT_EQ(Differ(WithinDistance(m, d), ref), 0);
+    }
+  // A dot of 5 px: its margin is a digital disc of radius 5 around it.
+  const cv::Mat dot = masks.back();
+  EXPECT_EQ(cv::countNonZero(WithinDistance(dot, 5.0)), 81);  // offsets with dx^2 + dy^2 <= 25
+  EXPECT_EQ(cv::countNonZero(WithinDistance(cv::Mat::zeros(5, 5, CV_8U), 3.0)), 0);
+  EXPECT_THROW(WithinDistance(dot, -1.0), Error);
+  EXPECT_THROW(WithinDistance(cv::Mat::zeros(4, 4, CV_32F), 1.0), Error);
+}
+
 TEST(GaussianBlurCoarse, CloseToGaussianBlurForWideSigmas) {
   // Odd and even sizes, 1 and 3 channels: a lightness-like field (a ramp, blobs, pixel noise).
   cv::RNG rng(9);

@@ -26,6 +26,15 @@ constexpr double kCoarseMinSigma = 6.0;
 /// view of a slightly larger image (not continuous). Throws scarmap::Error for another depth.
 cv::Mat GaussianBlurCoarse(const cv::Mat& src, double sigma);
 
+/// The pixels within `distance_px` (Euclidean, >= 0) of a nonzero pixel of `mask` (CV_8UC1),
+/// 0/255: the same pixels as cv::distanceTransform(mask == 0, dist, cv::DIST_L2,
+/// cv::DIST_MASK_PRECISE) followed by dist <= distance_px (none when the mask is empty of
+/// pixels), from the mask's horizontal runs, each widened row by row by the disc's half width at
+/// that row (the disc measured by the same distance transform): cheap for a small or sparse mask,
+/// whatever the distance. Throws scarmap::Error for another mask type or a negative or
+/// non-finite distance.
+cv::Mat WithinDistance(const cv::Mat& mask, double distance_px);
+
 /// Binary erosion / dilation / opening of `mask` (CV_8U, 0 = off, anything else = on) by
 /// `kernel` (CV_8U, nonzero = member, anchor at its centre), returning 0/255: the same
 /// pixels as cv::erode / cv::dilate / cv::morphologyEx(MORPH_OPEN) with their default border
