@@ -48,16 +48,13 @@ struct RidgeMaps {
 // the first derivative across it, from a second-order Taylor step, lies within the pixel
 // (Steger 1998; the flank of a wide band or a step edge is not a centre). Large scales are computed on a 2x-decimated pyramid (box-averaged,
 // the residual blur compensated) so that a 10 mm band costs about what a 1 mm one does.
-// The bright lines' maps first, then (when `dark`) the dark lines', from the same derivatives.
-std::vector<RidgeMaps> Ridge(const cv::Mat& img, const std::vector<double>& sigmas, bool dark) {
-  std::vector<RidgeMaps> maps(dark ? 2 : 1);
-  for (RidgeMaps& m : maps) {
-    m.r = cv::Mat(img.size(), CV_32F, cv::Scalar(0));
-    m.sigma = cv::Mat(img.size(), CV_32F, cv::Scalar(0));
-    m.nx = cv::Mat(img.size(), CV_32F, cv::Scalar(1));
-    m.ny = cv::Mat(img.size(), CV_32F, cv::Scalar(0));
-    m.t = cv::Mat(img.size(), CV_32F, cv::Scalar(0));
-  }
+RidgeMaps Ridge(const cv::Mat& img, const std::vector<double>& sigmas, int sign) {
+  RidgeMaps m;
+  m.r = cv::Mat(img.size(), CV_32F, cv::Scalar(0));
+  m.sigma = cv::Mat(img.size(), CV_32F, cv::Scalar(0));
+  m.nx = cv::Mat(img.size(), CV_32F, cv::Scalar(1));
+  m.ny = cv::Mat(img.size(), CV_32F, cv::Scalar(0));
+  m.t = cv::Mat(img.size(), CV_32F, cv::Scalar(0));
   std::vector<cv::Mat> pyr{img};
   for (double s : sigmas) {
     int level = 0;
@@ -92,41 +89,37 @@ std::vector<RidgeMaps> Ridge(const cv::Mat& img, const std::vector<double>& sigm
         const float* a = dxx.ptr<float>(y);
         const float* b = dyy.ptr<float>(y);
         const float* c = dxy.ptr<float>(y);
+        float* o = m.r.ptr<float>(y);
+        float* os = m.sigma.ptr<float>(y);
+        float* onx = m.nx.ptr<float>(y);
+        float* ony = m.ny.ptr<float>(y);
+        float* ot = m.t.ptr<float>(y);
         const float sf = static_cast<float>(s);
-        for (size_t k = 0; k < maps.size(); ++k) {
-          const int sign = k == 0 ? 1 : -1;
-          RidgeMaps& m = maps[k];
-          float* o = m.r.ptr<float>(y);
-          float* os = m.sigma.ptr<float>(y);
-          float* onx = m.nx.ptr<float>(y);
-          float* ony = m.ny.ptr<float>(y);
-          float* ot = m.t.ptr<float>(y);
-          for (int x = 0; x < img.cols; ++x) {
-            const float tr = a[x] + b[x];
-            const float det = std::sqrt((a[x] - b[x]) * (a[x] - b[x]) + 4 * c[x] * c[x]);
-            const float l1 = 0.5f * (tr + det), l2 = 0.5f * (tr - det);  // l1 >= l2
-            const float across = sign > 0 ? -l2 : l1;
-            const float along = sign > 0 ? std::abs(l1) : std::abs(l2);
-            float r = across - 2.0f * along;
-            if (r <= o[x]) continue;
-            // Eigenvector of the across eigenvalue.
-            const float l = sign > 0 ? l2 : l1;
-            float vx = c[x], vy = l - a[x];
-            if (std::abs(vx) + std::abs(vy) < 1e-9f) vx = l - b[x], vy = c[x];
-            const float nrm = std::sqrt(vx * vx + vy * vy);
-            if (nrm < 1e-12f) continue;
-            vx /= nrm, vy /= nrm;
-            // Taylor step to the centre across the line, in px: -(d/dn) / (d2/dn2), with both
-            // derivatives scale-normalised (sigma d, sigma^2 d2).
-            const float t = -sf * (gx[x] * vx + gy[x] * vy) / l;
-            if (std::abs(t * vx) > 0.5f || std::abs(t * vy) > 0.5f) continue;
-            o[x] = r, os[x] = sf, onx[x] = vx, ony[x] = vy, ot[x] = t;
-          }
+        for (int x = 0; x < img.cols; ++x) {
+          const float tr = a[x] + b[x];
+          const float det = std::sqrt((a[x] - b[x]) * (a[x] - b[x]) + 4 * c[x] * c[x]);
+          const float l1 = 0.5f * (tr + det), l2 = 0.5f * (tr - det);  // l1 >= l2
+          const float across = sign > 0 ? -l2 : l1;
+          const float along = sign > 0 ? std::abs(l1) : std::abs(l2);
+          float r = across - 2.0f * along;
+          if (r <= o[x]) continue;
+          // Eigenvector of the across eigenvalue.
+          const float l = sign > 0 ? l2 : l1;
+          float vx = c[x], vy = l - a[x];
+          if (std::abs(vx) + std::abs(vy) < 1e-9f) vx = l - b[x], vy = c[x];
+          const float nrm = std::sqrt(vx * vx + vy * vy);
+          if (nrm < 1e-12f) continue;
+          vx /= nrm, vy /= nrm;
+          // Taylor step to the centre across the line, in px: -(d/dn) / (d2/dn2), with both
+          // derivatives scale-normalised (sigma d, sigma^2 d2).
+          const float t = -sf * (gx[x] * vx + gy[x] * vy) / l;
+          if (std::abs(t * vx) > 0.5f || std::abs(t * vy) > 0.5f) continue;
+          o[x] = r, os[x] = sf, onx[x] = vx, ony[x] = vy, ot[x] = t;
         }
       }
     });
   }
-  return maps;
+  return m;
 }
 
 // An ordered chain of ridge centre points (detection px).
@@ -522,12 +515,12 @@ FutBands SegmentFutBands(const FutOptions& o, const WorkingImage& image, const F
   };
   std::vector<Candidate> accepted_all;
   const double step = image.MmToPx(o.profile_step_mm) / 2;  // stations every half profile step
-  // Both on the closed image: hair is out, and a dark band is wider than the closing disc.
-  const cv::Mat& clean = closed;
-  const std::vector<RidgeMaps> ridges = Ridge(down(clean, cv::INTER_AREA), sigmas, o.detect_dark);
   for (int sign : {+1, -1}) {
     if (sign < 0 && !o.detect_dark) continue;
-    const RidgeMaps& rm = ridges[sign > 0 ? 0 : 1];
+    // Both on the closed image: hair is out, and a dark band is wider than the closing disc.
+    const cv::Mat& clean = closed;
+    const cv::Mat det = down(clean, cv::INTER_AREA);
+    const RidgeMaps rm = Ridge(det, sigmas, sign);
     // The scale-normalised response of a bar of contrast h is about h / 2 (L* units): an
     // absolute threshold in L*, hysteresis at half of it.
     const double hi = 0.5 * std::max(o.min_contrast_L, 1.0) * (sign > 0 ? 1.0 : 2.0);
