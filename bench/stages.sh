@@ -3,6 +3,8 @@
 # in the same run: on a shared, loaded machine wall-clock times are noise, these ratios are not.
 # Usage: bench/stages.sh [BUILD_DIR] [FILTER_REGEX] [MIN_TIME_S]
 #   e.g. bench/stages.sh build 'Decode|Load|Working|Lab|Scalp|Flatten|Fill|Contrast|Plan|Png|Jpeg'
+# The CPU time is the benchmark thread's: work a stage hands to OpenCV's other threads is not in
+# it. SCARMAP_BENCH_THREADS=1 bench/stages.sh ... runs everything on that one thread (all the work).
 set -euo pipefail
 build=${1:-build} filter=${2:-.} min_time=${3:-1}
 out=$(mktemp)

@@ -4,6 +4,8 @@
 // timed loops; each benchmark times one stage on the inputs the pipeline would give it.
 #include <benchmark/benchmark.h>
 
+#include <cstdlib>
+
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
@@ -213,4 +215,13 @@ BENCHMARK(BM_LoadAndWorking48MP)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_FollicleAndFue12MP)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_Fut12MP)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_WholeAnalysis12MP)->Unit(benchmark::kMillisecond);
-BENCHMARK_MAIN();
+// SCARMAP_BENCH_THREADS=N runs OpenCV (and the stages' parallel loops) on N threads: the CPU
+// time measured is the benchmark thread's, so with N = 1 it is all the work a stage does.
+int main(int argc, char** argv) {
+  if (const char* t = std::getenv("SCARMAP_BENCH_THREADS")) cv::setNumThreads(std::atoi(t));
+  benchmark::Initialize(&argc, argv);
+  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  return 0;
+}

@@ -168,7 +168,7 @@ cv::Mat FillMasked(const cv::Mat& img, const cv::Mat& mask, double sigma_px) {
   cv::Mat num = GaussianBlurBands(kept, sigma_px);
   cv::Mat den = GaussianBlurBands(keep, sigma_px);
   cv::Mat out = img.clone();
-  // Where no skin pixel was near (den ~ 0), a wider fill: only needed around those pixels, and a
+  // Where no skin pixel was near (den ~ 0), a wider fill: only needed at those pixels, and a
   // blur of a view of the image gives there the pixels the whole-image blur would.
   std::vector<cv::Point> sparse;
   for (int y = 0; y < img.rows; ++y) {
@@ -184,12 +184,30 @@ cv::Mat FillMasked(const cv::Mat& img, const cv::Mat& mask, double sigma_px) {
   }
   num.release();
   den.release();
-  if (!sparse.empty()) {
-    const cv::Rect box = cv::boundingRect(sparse);
-    const cv::Mat wide_num = GaussianBlurBands(kept(box), 4 * sigma_px);
-    const cv::Mat wide_den = GaussianBlurBands(keep(box), 4 * sigma_px);
-    for (const cv::Point& p : sparse) {
-      const cv::Point q = p - box.tl();
+  if (sparse.empty()) return out;
+  // Those pixels lie in a few dense tufts scattered over the image: the views blurred are runs of
+  // neighbouring tiles that hold some, one run of tiles of a tile row at a time.
+  constexpr int kTile = 32;
+  const int tiles_x = (img.cols + kTile - 1) / kTile, tiles_y = (img.rows + kTile - 1) / kTile;
+  std::vector<int> run_of(static_cast<size_t>(tiles_x) * tiles_y, -1);
+  for (const cv::Point& p : sparse) run_of[(p.y / kTile) * tiles_x + p.x / kTile] = 0;
+  std::vector<cv::Rect> runs;
+  for (int ty = 0; ty < tiles_y; ++ty)
+    for (int tx = 0; tx < tiles_x; ++tx) {
+      if (run_of[ty * tiles_x + tx] < 0) continue;
+      if (tx == 0 || run_of[ty * tiles_x + tx - 1] < 0)
+        runs.emplace_back(tx * kTile, ty * kTile, 0, std::min(kTile, img.rows - ty * kTile));
+      runs.back().width = std::min((tx + 1) * kTile, img.cols) - runs.back().x;
+      run_of[ty * tiles_x + tx] = static_cast<int>(runs.size()) - 1;
+    }
+  std::vector<std::vector<cv::Point>> in_run(runs.size());
+  for (const cv::Point& p : sparse)
+    in_run[run_of[(p.y / kTile) * tiles_x + p.x / kTile]].push_back(p);
+  for (size_t r = 0; r < runs.size(); ++r) {
+    const cv::Mat wide_num = GaussianBlurBands(kept(runs[r]), 4 * sigma_px);
+    const cv::Mat wide_den = GaussianBlurBands(keep(runs[r]), 4 * sigma_px);
+    for (const cv::Point& p : in_run[r]) {
+      const cv::Point q = p - runs[r].tl();
       out.at<float>(p) = wide_num.at<float>(q) / std::max(wide_den.at<float>(q), 1e-4f);
     }
   }

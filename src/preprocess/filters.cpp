@@ -1,6 +1,7 @@
 #include "scarmap/preprocess/filters.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <opencv2/imgproc.hpp>
 #include <vector>
 
@@ -36,12 +37,40 @@ bool CentredRuns(const cv::Mat& kernel, std::vector<int>* half) {
   return true;
 }
 
+// For a kernel whose rows are symmetric about the anchor row and no wider away from it (a disc,
+// an ellipse, a rectangle, a cross), the rows a pixel of reach R (below) fails are those within
+// K(R) of the anchor row: K(R) = the largest |dy| whose half width exceeds R, -1 when none does.
+// Returns false for any other kernel; otherwise kill[R + 1] = K(R) for R = -1 .. half[anchor]
+// (a larger reach fails no row).
+bool KillReach(const std::vector<int>& half, std::vector<short>* kill) {
+  const int ay = static_cast<int>(half.size()) / 2;
+  for (int d = 1; d <= ay; ++d)
+    if (half[ay - d] != half[ay + d] || half[ay + d] > half[ay + d - 1]) return false;
+  if (half[ay] < 0) return false;
+  kill->assign(half[ay] + 2, -1);
+  for (int r = -1; r <= half[ay]; ++r)
+    for (int d = ay; d >= 0; --d)
+      if (half[ay + d] > r) {
+        (*kill)[r + 1] = static_cast<short>(d);
+        break;
+      }
+  return true;
+}
+
 // Erosion of on(p) = (mask(p) != 0) != invert, outside the image on. Where each kernel row is a
 // centred run of half width w, it fits at (x, y') when the horizontal run of "on" through x in row
 // y' reaches w pixels to both sides: reach(y', x) = min(left, right run length) - 1 >= w.
 // Returns 255 where eroded, or, when `invert`, where not eroded (the dilation of the mask).
+// A kernel of KillReach's kind costs O(1) per pixel: a pixel (x, y) is eroded away exactly when
+// some row y' of the image has |y - y'| <= K(reach(y', x)), which two sweeps down and up each
+// column find (the furthest row that a row above reaches down to, and below up to). Any other
+// kernel of centred runs costs O(kernel height): every kernel row is checked.
 cv::Mat ErodeByRuns(const cv::Mat& mask, bool invert, const std::vector<int>& half) {
   const int w = mask.cols, h = mask.rows, ay = static_cast<int>(half.size()) / 2;
+  std::vector<short> kill;
+  const bool sweep = KillReach(half, &kill);
+  const int max_reach = static_cast<int>(kill.size()) - 2;
+  // Per pixel: the reach, or with `sweep` its K.
   cv::Mat reach(h, w, CV_16S);
   cv::parallel_for_(cv::Range(0, h), [&](const cv::Range& rows) {
     std::vector<short> left(w);
@@ -56,12 +85,43 @@ cv::Mat ErodeByRuns(const cv::Mat& mask, bool invert, const std::vector<int>& ha
       run = kFar;
       for (int x = w - 1; x >= 0; --x) {
         run = ((m[x] != 0) != invert) ? std::min(run + 1, kFar) : 0;
-        r[x] = static_cast<short>(std::min<int>(run, left[x]) - 1);
+        const int rx = std::min<int>(run, left[x]) - 1;
+        r[x] = sweep ? kill[std::min(rx, max_reach) + 1] : static_cast<short>(rx);
       }
     }
   });
   cv::Mat out(h, w, CV_8U);
   const uchar on = invert ? 0 : 255, off = invert ? 255 : 0;
+  if (sweep) {
+    constexpr int kStripe = 256;  // columns swept together (one row of them is contiguous)
+    cv::parallel_for_(cv::Range(0, (w + kStripe - 1) / kStripe), [&](const cv::Range& stripes) {
+      std::vector<int> a(kStripe);
+      for (int s = stripes.start; s < stripes.end; ++s) {
+        const int x0 = s * kStripe, n = std::min(kStripe, w - x0);
+        // Down: a = the lowest row that a row at or above y reaches; y is hit when a >= y.
+        std::fill(a.begin(), a.end(), -1);
+        for (int y = 0; y < h; ++y) {
+          const short* k = reach.ptr<short>(y) + x0;
+          uchar* o = out.ptr<uchar>(y) + x0;
+          for (int i = 0; i < n; ++i) {
+            a[i] = std::max(a[i], y + k[i]);
+            o[i] = static_cast<uchar>(a[i] >= y);
+          }
+        }
+        // Up: a = the highest row that a row at or below y reaches; y is hit when a <= y.
+        std::fill(a.begin(), a.end(), h);
+        for (int y = h - 1; y >= 0; --y) {
+          const short* k = reach.ptr<short>(y) + x0;
+          uchar* o = out.ptr<uchar>(y) + x0;
+          for (int i = 0; i < n; ++i) {
+            a[i] = std::min(a[i], y - k[i]);
+            o[i] = (o[i] || a[i] <= y) ? off : on;
+          }
+        }
+      }
+    });
+    return out;
+  }
   cv::parallel_for_(cv::Range(0, h), [&](const cv::Range& rows) {
     std::vector<uchar> fits(w);
     for (int y = rows.start; y < rows.end; ++y) {
@@ -121,6 +181,88 @@ cv::Mat GaussianBlurBands(const cv::Mat& src, double sigma) {
     }
   });
   return dst;
+}
+
+cv::Mat GaussianBlurCoarse(const cv::Mat& src, double sigma) {
+  if (src.empty() || src.depth() != CV_32F) throw Error("GaussianBlurCoarse: expected CV_32F");
+  if (!(sigma >= kCoarseMinSigma)) return GaussianBlurBands(src, sigma);
+  // The border reflected at full resolution, as cv::GaussianBlur reflects it, 3 sigma wide (an
+  // even width, and an even size: each half-resolution pixel averages exactly 2 x 2 pixels, and
+  // the centres map back as bilinear upsampling expects).
+  const int m = 2 * static_cast<int>(std::ceil(1.5 * sigma));
+  cv::Mat padded;
+  cv::copyMakeBorder(src, padded, m, m + src.rows % 2, m, m + src.cols % 2, cv::BORDER_REFLECT_101);
+  cv::Mat half;
+  cv::resize(padded, half, cv::Size(padded.cols / 2, padded.rows / 2), 0, 0, cv::INTER_AREA);
+  padded.release();
+  // The 2 x 2 average (variance 1/4 px^2 per axis) and the bilinear interpolation back (1/6 of
+  // the squared step of 2 px on average) blur too: the Gaussian at half resolution makes up the
+  // rest of sigma^2.
+  constexpr double kResampleVar = 0.25 + 4.0 / 6.0;
+  half = GaussianBlurBands(half, 0.5 * std::sqrt(sigma * sigma - kResampleVar));
+  // Back up only where the image is: the half-resolution pixels around it, upsampled, cropped.
+  const int h0 = m / 2 - 1, w0 = h0;
+  const cv::Rect around(w0, h0, (src.cols + 1) / 2 + 2, (src.rows + 1) / 2 + 2);
+  cv::Mat up;
+  cv::resize(half(around), up, cv::Size(2 * around.width, 2 * around.height), 0, 0,
+             cv::INTER_LINEAR);
+  return up(cv::Rect(2, 2, src.cols, src.rows));
+}
+
+cv::Mat WithinDistance(const cv::Mat& mask, double distance_px) {
+  if (mask.empty() || mask.type() != CV_8UC1)
+    throw Error("WithinDistance: expected a CV_8UC1 mask");
+  if (!(distance_px >= 0.0) || !std::isfinite(distance_px))
+    throw Error("WithinDistance: the distance must be finite and >= 0");
+  const int w = mask.cols, h = mask.rows;
+  // The disc as the distance transform measures it: the distances from one pixel (a corner of a
+  // quadrant), compared with the distance as cv::compare does; half[dy] = the widest dx within it.
+  // (One row more than the distance: compared in float, a distance just below an integer may
+  // reach it.)
+  const int reach =
+      static_cast<int>(std::min<double>(std::floor(distance_px) + 1.0, std::max(w, h)));
+  cv::Mat quadrant(reach + 1, reach + 1, CV_8U, cv::Scalar(255)), dist;
+  quadrant.at<uchar>(0, 0) = 0;
+  cv::distanceTransform(quadrant, dist, cv::DIST_L2, cv::DIST_MASK_PRECISE);
+  const cv::Mat in = dist <= distance_px;
+  std::vector<int> half(reach + 1, -1);
+  for (int dy = 0; dy <= reach; ++dy)
+    for (int dx = 0; dx <= reach && in.at<uchar>(dy, dx); ++dx) half[dy] = dx;
+  // The runs of the mask, row by row; an output row is the union of every run within reach rows,
+  // each widened by the half width at its row distance (counted on a difference array).
+  std::vector<std::vector<std::pair<int, int>>> runs(h);
+  std::vector<int> rows_with_runs(h + 1, 0);  // prefix count
+  for (int y = 0; y < h; ++y) {
+    const uchar* m = mask.ptr<uchar>(y);
+    for (int x = 0; x < w; ++x) {
+      if (!m[x]) continue;
+      const int a = x;
+      while (x + 1 < w && m[x + 1]) ++x;
+      runs[y].emplace_back(a, x);
+    }
+    rows_with_runs[y + 1] = rows_with_runs[y] + !runs[y].empty();
+  }
+  cv::Mat out = cv::Mat::zeros(h, w, CV_8U);
+  std::vector<int> cover(w + 1);
+  for (int y = 0; y < h; ++y) {
+    const int y0 = std::max(0, y - reach), y1 = std::min(h - 1, y + reach);
+    if (rows_with_runs[y1 + 1] == rows_with_runs[y0]) continue;
+    std::fill(cover.begin(), cover.end(), 0);
+    for (int ys = y0; ys <= y1; ++ys) {
+      const int hw = half[std::abs(y - ys)];
+      if (hw < 0) continue;
+      for (const auto& [a, b] : runs[ys]) {
+        ++cover[std::max(0, a - hw)];
+        --cover[std::min(w - 1, b + hw) + 1];
+      }
+    }
+    uchar* o = out.ptr<uchar>(y);
+    for (int x = 0, c = 0; x < w; ++x) {
+      c += cover[x];
+      o[x] = c > 0 ? 255 : 0;
+    }
+  }
+  return out;
 }
 
 cv::Mat BinaryErode(const cv::Mat& mask, const cv::Mat& kernel) {

@@ -36,13 +36,13 @@ ScalpRegion FindScalp(const ScalpOptions& o, const WorkingImage& image) {
                      cv::getStructuringElement(cv::MORPH_ELLIPSE, {hd, hd}));
     cv::Mat h;
     cv::Mat(bh > 3.0f).convertTo(h, CV_32F, 1.0 / 255.0);
-    hairy = GaussianBlurBands(h, std::max(1.0, image.MmToPx(1.5)));
+    hairy = GaussianBlurCoarse(h, std::max(1.0, image.MmToPx(1.5)));
   }
   // Neighbourhood colour and texture (Gaussian, 1 mm), one channel at a time: the same pixels as
   // blurring the three together, with a third of the temporary memory. tex = local std of L*.
   cv::Mat ch[3];
-  ch[0] = GaussianBlurBands(l_raw, s1);
-  cv::Mat tex = GaussianBlurBands(l_raw.mul(l_raw), s1);
+  ch[0] = GaussianBlurCoarse(l_raw, s1);
+  cv::Mat tex = GaussianBlurCoarse(l_raw.mul(l_raw), s1);
   l_raw.release();
   for (int y = 0; y < size.height; ++y) {
     const float* m1 = ch[0].ptr<float>(y);
@@ -52,7 +52,7 @@ ScalpRegion FindScalp(const ScalpOptions& o, const WorkingImage& image) {
   for (int k = 1; k < 3; ++k) {
     cv::Mat c;
     cv::extractChannel(image.lab, c, k);
-    ch[k] = GaussianBlurBands(c, s1);
+    ch[k] = GaussianBlurCoarse(c, s1);
   }
 
   // Reference from the central half of the frame.

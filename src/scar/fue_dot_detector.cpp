@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
 
 #include <opencv2/imgproc.hpp>
 
@@ -19,6 +20,14 @@ struct Candidate {
 };
 
 float Chroma(const cv::Vec3f& lab) { return std::hypot(lab[1], lab[2]); }
+
+// Median chroma of the CIELAB pixels at `at` (the scalp's own colour or a spot's).
+float MedianChroma(const std::vector<const cv::Vec3f*>& at) {
+  std::vector<float> c;
+  c.reserve(at.size());
+  for (const cv::Vec3f* p : at) c.push_back(Chroma(*p));
+  return MedianInPlace(c);
+}
 
 }  // namespace
 
@@ -102,44 +111,54 @@ FueDots DetectFueDots(const FueDotOptions& o, const WorkingImage& image, const F
   if (!hair.empty()) cv::dilate(hair, hair_halo, cv::Mat());
   cv::Mat smooth;
   cv::GaussianBlur(clean, smooth, cv::Size(0, 0), 0.8);
+  // The ring's offsets for each candidate radius (there are nscales of them).
+  std::map<double, std::vector<cv::Point>> rings;
+  auto ring_offsets = [&](double radius) -> const std::vector<cv::Point>& {
+    std::vector<cv::Point>& offsets = rings[radius];
+    const double r_in = 1.6 * radius, r_out = 2.6 * radius + 1.0;
+    const int R = static_cast<int>(std::ceil(r_out));
+    if (offsets.empty())
+      for (int dy = -R; dy <= R; ++dy)
+        for (int dx = -R; dx <= R; ++dx) {
+          const double dd = std::hypot(dx, dy);
+          if (dd >= r_in && dd <= r_out) offsets.emplace_back(dx, dy);
+        }
+    return offsets;
+  };
 
   for (const Candidate& c : cands) {
     if (taken.at<uchar>(c.p)) continue;
     // Skin level and spread: median and MAD in a ring 1.6-2.6 radii around the candidate, hair
     // excluded. The dot's own level: the median of its core (half a radius), not the noisy
     // brightest pixel, so the half-maximum edge is not pulled inwards by noise.
-    std::vector<float> ring_chroma;
-    auto ring_stats = [&](float* skin, float* spread) {
-      std::vector<float> ring;
-      const double r_in = 1.6 * c.radius_px, r_out = 2.6 * c.radius_px + 1.0;
-      const int R = static_cast<int>(std::ceil(r_out));
-      int ring_all = 0, ring_off = 0;
-      for (int dy = -R; dy <= R; ++dy)
-        for (int dx = -R; dx <= R; ++dx) {
-          const double dd = std::hypot(dx, dy);
-          if (dd < r_in || dd > r_out) continue;
-          const int x = c.p.x + dx, y = c.p.y + dy;
-          ++ring_all;
-          if (x < 0 || y < 0 || x >= size.width || y >= size.height ||
-              (!scalp.empty() && !scalp.at<uchar>(y, x))) {
-            ++ring_off;
-            continue;
-          }
-          if (!hair_halo.empty() && hair_halo.at<uchar>(y, x)) continue;
-          ring.push_back(smooth.at<float>(y, x));
-          ring_chroma.push_back(Chroma(image.lab.at<cv::Vec3f>(y, x)));
+    std::vector<const cv::Vec3f*> ring_lab;  // their chroma is needed only for a clear spot
+    std::vector<float> ring;
+    auto ring_stats = [&](float* skin) {
+      const std::vector<cv::Point>& offsets = ring_offsets(c.radius_px);
+      const int ring_all = static_cast<int>(offsets.size());
+      ring.reserve(ring_all);
+      ring_lab.reserve(ring_all);
+      int ring_off = 0;
+      for (const cv::Point& d : offsets) {
+        const int x = c.p.x + d.x, y = c.p.y + d.y;
+        if (x < 0 || y < 0 || x >= size.width || y >= size.height ||
+            (!scalp.empty() && !scalp.at<uchar>(y, x))) {
+          if (++ring_off > 0.1 * ring_all) return false;  // as below, known already
+          continue;
         }
+        if (!hair_halo.empty() && hair_halo.at<uchar>(y, x)) continue;
+        ring.push_back(smooth.at<float>(y, x));
+        ring_lab.push_back(&image.lab.at<cv::Vec3f>(y, x));
+      }
       // At the edge of the scalp (ear, neck, background) the skin level is unknown.
       if (ring.size() < 8 || ring_off > 0.1 * ring_all) return false;
       *skin = MedianInPlace(ring);
-      for (float& q : ring) q = std::abs(q - *skin);
-      *spread = 1.4826f * MedianInPlace(ring);
       return true;
     };
-    float skin = 0, ring_sd = 0;
-    if (!ring_stats(&skin, &ring_sd)) continue;
+    float skin = 0;
+    if (!ring_stats(&skin)) continue;
     float core;
-    std::vector<float> core_chroma;
+    std::vector<const cv::Vec3f*> core_lab;
     {
       std::vector<float> vals;
       const int R = std::max(1, static_cast<int>(std::lround(0.5 * c.radius_px)));
@@ -148,21 +167,25 @@ FueDots DetectFueDots(const FueDotOptions& o, const WorkingImage& image, const F
           if (dx * dx + dy * dy <= R * R) {
             const int x = std::clamp(c.p.x + dx, 0, size.width - 1), y = std::clamp(c.p.y + dy, 0, size.height - 1);
             vals.push_back(smooth.at<float>(y, x));
-            core_chroma.push_back(Chroma(image.lab.at<cv::Vec3f>(y, x)));
+            core_lab.push_back(&image.lab.at<cv::Vec3f>(y, x));
           }
       core = MedianInPlace(vals);
     }
     const double contrast = core - skin;
     if (contrast < 0.75 * o.min_contrast_L || contrast < o.noise_sigmas * contrast_noise) continue;
     // White hair (grey stubble, a light fleck) is neutral grey; a scar keeps the skin's hue.
-    if (MedianInPlace(core_chroma) < o.min_chroma_ratio * MedianInPlace(ring_chroma)) continue;
+    if (MedianChroma(core_lab) < o.min_chroma_ratio * MedianChroma(ring_lab)) continue;
+    // The skin's spread (MAD of the ring), which only a clear spot needs.
+    for (float& q : ring) q = std::abs(q - skin);
+    const float ring_sd = 1.4826f * MedianInPlace(ring);
     const float half_level = skin + 0.5f * static_cast<float>(contrast);
 
     // The half-maximum region, in a window large enough for a cluster of a few dots; a region
     // that reaches the window's edge gets one wider window before it is given up as not a
     // compact spot (a band, an edge, a light field).
     cv::Rect win;
-    cv::Mat v, region_up, comp;
+    cv::Mat v, region_up;
+    cv::Rect box_up;  // of region_up
     const int f = 4;
     bool compact = false;
     for (int attempt = 0; attempt < 2 && !compact; ++attempt) {
@@ -172,16 +195,19 @@ FueDots DetectFueDots(const FueDotOptions& o, const WorkingImage& image, const F
       // Half-maximum region on a 4x upsampled window: sub-pixel area.
       cv::Mat up;
       cv::resize(v, up, cv::Size(), f, f, cv::INTER_LINEAR);
-      cv::connectedComponents(up >= half_level, comp, 8, CV_32S);
-      const cv::Point cu((c.p.x - win.x) * f + f / 2, (c.p.y - win.y) * f + f / 2);
-      const int id = comp.at<int>(std::min(cu.y, comp.rows - 1), std::min(cu.x, comp.cols - 1));
-      if (id == 0) break;
-      region_up = comp == id;
+      // The 8-connected part that holds the candidate (a flood fill visits only its pixels).
+      const cv::Mat above = up >= half_level;
+      const cv::Point cu(std::min((c.p.x - win.x) * f + f / 2, above.cols - 1),
+                         std::min((c.p.y - win.y) * f + f / 2, above.rows - 1));
+      if (!above.at<uchar>(cu)) break;
+      cv::Mat filled = cv::Mat::zeros(above.rows + 2, above.cols + 2, CV_8U);
+      cv::floodFill(above, filled, cu, 0, &box_up, 0, 0, 8 | cv::FLOODFILL_MASK_ONLY | (255 << 8));
+      region_up = filled(cv::Rect(1, 1, above.cols, above.rows));
       // The frame's own edge is handled below; only the window's inner edges count here.
-      compact = !((win.y > 0 && cv::countNonZero(region_up.row(0))) ||
-                  (win.br().y < size.height && cv::countNonZero(region_up.row(region_up.rows - 1))) ||
-                  (win.x > 0 && cv::countNonZero(region_up.col(0))) ||
-                  (win.br().x < size.width && cv::countNonZero(region_up.col(region_up.cols - 1))));
+      compact = !((win.y > 0 && box_up.y == 0) ||
+                  (win.br().y < size.height && box_up.br().y == region_up.rows) ||
+                  (win.x > 0 && box_up.x == 0) ||
+                  (win.br().x < size.width && box_up.br().x == region_up.cols));
     }
     if (!compact) continue;
     const double area_up = cv::countNonZero(region_up);
@@ -224,7 +250,9 @@ FueDots DetectFueDots(const FueDotOptions& o, const WorkingImage& image, const F
     std::vector<cv::Point> hull;
     cv::convexHull(ct, hull);
     const double solidity = area_up / std::max(1.0, cv::contourArea(hull));
-    const cv::Moments m = cv::moments(region_up, true);
+    // Up to the region's far corner: the same coordinates, the same (integer) raw moments.
+    const cv::Moments m =
+        cv::moments(region_up(cv::Rect(0, 0, box_up.br().x, box_up.br().y)), true);
     const double common = std::sqrt(std::pow(m.mu20 - m.mu02, 2) + 4 * m.mu11 * m.mu11);
     const double l1 = (m.mu20 + m.mu02 + common) / 2, l2 = (m.mu20 + m.mu02 - common) / 2;
     const double roundness = l1 > 0 ? std::sqrt(std::max(0.0, l2) / l1) : 0.0;

@@ -9,6 +9,7 @@
 
 #include "scarmap/core/status.hpp"
 #include "scarmap/preprocess/color.hpp"
+#include "scarmap/preprocess/filters.hpp"
 #include "scarmap/preprocess/stats.hpp"
 
 namespace scarmap {
@@ -690,8 +691,7 @@ FutBands SegmentFutBands(const FutOptions& o, const WorkingImage& image, const F
         const int rd = 2 * static_cast<int>(image.MmToPx(3.0)) + 1;
         const cv::Rect roi = cv::boundingRect(m) + cv::Size(rd, rd) - cv::Point(rd / 2, rd / 2);
         const cv::Rect r = roi & cv::Rect(0, 0, size.width, size.height);
-        cv::Mat ring;
-        cv::dilate(m(r), ring, cv::getStructuringElement(cv::MORPH_ELLIPSE, {rd, rd}));
+        cv::Mat ring = BinaryDilate(m(r), cv::getStructuringElement(cv::MORPH_ELLIPSE, {rd, rd}));
         ring &= ~m(r);
         if (!scalp.empty()) ring &= scalp(r);
         const double band_px = cv::countNonZero(m(r)), ring_px = cv::countNonZero(ring);

@@ -10,6 +10,7 @@
 
 #include "scarmap/core/format.hpp"
 #include "scarmap/core/status.hpp"
+#include "scarmap/preprocess/filters.hpp"
 
 namespace scarmap {
 namespace {
@@ -55,13 +56,11 @@ struct AreaDensity {
 AreaDensity MeasureAround(const cv::Mat& scar, const cv::Rect& roi, const WorkingImage& image,
                           const cv::Mat& any_scar, const std::vector<cv::Point2d>& exits,
                           double margin_px, double ring_px) {
-  cv::Mat inv = scar == 0;
-  cv::Mat dist;
-  cv::distanceTransform(inv, dist, cv::DIST_L2, cv::DIST_MASK_PRECISE);
+  const cv::Mat near = WithinDistance(scar, margin_px);
   const cv::Mat scalp = image.scalp_mask(roi);
   AreaDensity r;
-  r.treat = (dist <= margin_px) & scalp;
-  cv::Mat ring = (dist > margin_px) & (dist <= margin_px + ring_px) & scalp & (any_scar(roi) == 0);
+  r.treat = near & scalp;
+  cv::Mat ring = WithinDistance(scar, margin_px + ring_px) & ~near & scalp & (any_scar(roi) == 0);
   r.treat_px = cv::countNonZero(r.treat);
   r.ring_px = cv::countNonZero(ring);
   r.ring_exits = CountExits(exits, ring, roi);
@@ -207,9 +206,7 @@ SmpPlan PlanSmp(const SmpOptions& options, const WorkingImage& image, const Foll
 
   // Regions: connected areas of the union of all scars + margins.
   {
-    cv::Mat dist;
-    cv::distanceTransform(any_scar == 0, dist, cv::DIST_L2, cv::DIST_MASK_PRECISE);
-    cv::Mat treat_any = (dist <= margin_px) & image.scalp_mask;
+    cv::Mat treat_any = WithinDistance(any_scar, margin_px) & image.scalp_mask;
     if (scars.empty()) treat_any.setTo(0);
     cv::Mat comp, comp_stats, comp_centres;
     const int n =

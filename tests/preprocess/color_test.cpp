@@ -144,5 +144,22 @@ TEST(FillMasked, SamePixelsAsTheWholeImageFill) {
   }
 }
 
+TEST(FillMasked, TuftsFarApartAndAtTheBorders) {
+  // The wide fill is computed around each tuft without skin nearby, the pixels those of the
+  // whole-image fill: tufts in the corners, on an edge, two in one row of tiles, one in the middle.
+  cv::Mat lab, hair, l;
+  Scene(&lab, &hair);
+  for (const cv::Point c : {cv::Point(0, 0), cv::Point(466, 332), cv::Point(466, 5),
+                            cv::Point(120, 330), cv::Point(60, 150), cv::Point(180, 150)})
+    cv::circle(hair, c, 22, cv::Scalar(255), cv::FILLED);
+  cv::extractChannel(lab, l, 0);
+  const double sigma = 3.6;
+  const cv::Mat ref = FillReference(l, hair, sigma);
+  const cv::Mat out = FillMasked(l, hair, sigma);
+  EXPECT_EQ(cv::countNonZero(out != ref), 0);
+  for (const cv::Point c : {cv::Point(1, 1), cv::Point(465, 331), cv::Point(60, 150)})
+    EXPECT_GT(out.at<float>(c), 30.0f) << c;  // skin, from far away
+}
+
 }  // namespace
 }  // namespace scarmap

@@ -65,6 +65,56 @@ TEST(BinaryMorphology, WideAndOddShapedKernelsToo) {
   }
 }
 
+TEST(BinaryMorphology, DiscsAsWideAsTheScalpStageUsesThem) {
+  // The scalp stage opens with a 12 mm disc (145 px at 12 px/mm): kernels about as large as the
+  // mask, and larger than it, on masks wider than tall and taller than wide.
+  for (const cv::Size size : {cv::Size(420, 230), cv::Size(120, 400)})
+    for (int d : {99, 145, 301}) {
+      // On, with off blobs of every size and a few holes in the left half: a disc fits in places.
+      cv::Mat m(size, CV_8U, cv::Scalar(255));
+      cv::RNG rng(d);
+      for (int i = 0; i < 8; ++i)
+        cv::ellipse(m, {rng.uniform(0, size.width / 2), rng.uniform(0, size.height)},
+                    {rng.uniform(2, size.width / 3), rng.uniform(2, size.height / 3)},
+                    rng.uniform(0, 180), 0, 360, cv::Scalar(0), cv::FILLED);
+      for (int i = 0; i < 6; ++i)
+        m.at<uchar>(rng.uniform(0, size.height), rng.uniform(0, size.width / 2)) = 0;
+      const cv::Mat k = cv::getStructuringElement(cv::MORPH_ELLIPSE, {d, d});
+      cv::Mat er, di, op;
+      cv::erode(m, er, k);
+      cv::dilate(m, di, k);
+      cv::morphologyEx(m, op, cv::MORPH_OPEN, k);
+      SCOPED_TRACE(testing::Message() << size << " d " << d);
+      EXPECT_EQ(Differ(BinaryErode(m, k), er), 0);
+      EXPECT_EQ(Differ(BinaryDilate(m, k), di), 0);
+      EXPECT_EQ(Differ(BinaryOpen(m, k), op), 0);
+      EXPECT_GT(cv::countNonZero(op), 0);  // not a trivial result
+      EXPECT_LT(cv::countNonZero(op), cv::countNonZero(m));
+    }
+}
+
+TEST(BinaryMorphology, CentredRunsThatWidenAwayFromTheAnchorRow) {
+  // Rows that are centred runs but not the narrowing kind of a disc (an hourglass, rows of
+  // different widths above and below the anchor, an empty row inside): every row is checked.
+  const cv::Mat m = RandomMask({140, 110}, 11);
+  cv::Mat hourglass = cv::Mat::zeros(9, 9, CV_8U), lopsided = cv::Mat::zeros(7, 7, CV_8U);
+  for (int y = 0; y < 9; ++y) {
+    const int hw = std::abs(y - 4);
+    hourglass(cv::Rect(4 - hw, y, 2 * hw + 1, 1)).setTo(1);
+  }
+  for (int y = 0; y < 7; ++y) {
+    const int hw = y < 3 ? 3 : (y == 5 ? -1 : 1);
+    if (hw >= 0) lopsided(cv::Rect(3 - hw, y, 2 * hw + 1, 1)).setTo(1);
+  }
+  for (const cv::Mat& k : {hourglass, lopsided}) {
+    cv::Mat er, di;
+    cv::erode(m, er, k);
+    cv::dilate(m, di, k);
+    EXPECT_EQ(Differ(BinaryErode(m, k), er), 0);
+    EXPECT_EQ(Differ(BinaryDilate(m, k), di), 0);
+  }
+}
+
 TEST(BinaryMorphology, AnyNonZeroIsOnAndTheResultIs0Or255) {
   cv::Mat m = cv::Mat::zeros(20, 20, CV_8U);
   m(cv::Rect(2, 2, 10, 10)).setTo(1);
@@ -95,6 +145,79 @@ TEST(GaussianBlurBands, BitIdenticalToGaussianBlur) {
   cv::GaussianBlur(small, ref, cv::Size(0, 0), 2.0);
   EXPECT_EQ(Differ(GaussianBlurBands(small, 2.0), ref), 0);
   cv::setNumThreads(threads);
+}
+
+TEST(WithinDistance, EqualsTheThresholdedDistanceTransform) {
+  // Blobs, salt and holes touching the borders; a single dot; distances at and between the
+  // lengths of integer offsets (1, sqrt 2, 5, ...) and wider than the image.
+  std::vector<cv::Mat> masks = {RandomMask({157, 103}, 1), RandomMask({64, 200}, 2),
+                                RandomMask({9, 7}, 3), cv::Mat::zeros(40, 50, CV_8U)};
+  masks.back().at<uchar>(17, 23) = 255;
+  for (const cv::Mat& m : masks)
+    for (double d : {0.0, 0.5, 1.0, 1.4142, 1.4143, 2.0, 2.2361, 5.0, 7.3, 12.5, 25.0, 60.37, 250.0,
+                     4.9999999999}) {
+      cv::Mat dist;
+      cv::distanceTransform(m == 0, dist, cv::DIST_L2, cv::DIST_MASK_PRECISE);
+      const cv::Mat ref = dist <= d;
+      SCOPED_TRACE(testing::Message() << m.size() << " d " << d);
+      EXPECT_EQ(Differ(WithinDistance(m, d), ref), 0);
+    }
+  // A dot of 5 px: its margin is a digital disc of radius 5 around it.
+  const cv::Mat dot = masks.back();
+  EXPECT_EQ(cv::countNonZero(WithinDistance(dot, 5.0)), 81);  // offsets with dx^2 + dy^2 <= 25
+  EXPECT_EQ(cv::countNonZero(WithinDistance(cv::Mat::zeros(5, 5, CV_8U), 3.0)), 0);
+  EXPECT_THROW(WithinDistance(dot, -1.0), Error);
+  EXPECT_THROW(WithinDistance(cv::Mat::zeros(4, 4, CV_32F), 1.0), Error);
+}
+
+TEST(GaussianBlurCoarse, CloseToGaussianBlurForWideSigmas) {
+  // Odd and even sizes, 1 and 3 channels: a lightness-like field (a ramp, blobs, pixel noise).
+  cv::RNG rng(9);
+  for (const cv::Size size : {cv::Size(400, 300), cv::Size(333, 251)})
+    for (int type : {CV_32FC1, CV_32FC3}) {
+      cv::Mat img(size, type, cv::Scalar::all(50));
+      for (int i = 0; i < 30; ++i)
+        cv::circle(img, {rng.uniform(0, size.width), rng.uniform(0, size.height)},
+                   rng.uniform(3, 40), cv::Scalar::all(rng.uniform(30.0, 80.0)), cv::FILLED);
+      cv::Mat noise(size, type);
+      rng.fill(noise, cv::RNG::NORMAL, 0, 5);
+      img += noise;
+      for (double sigma : {6.0, 12.0, 18.0}) {
+        cv::Mat ref;
+        cv::GaussianBlur(img, ref, cv::Size(0, 0), sigma);
+        const cv::Mat out = GaussianBlurCoarse(img, sigma);
+        ASSERT_EQ(out.size(), img.size());
+        ASSERT_EQ(out.type(), img.type());
+        SCOPED_TRACE(testing::Message() << size << " type " << type << " sigma " << sigma);
+        // L*: 0.5 % of the blobs' steps of 30 L* and more, at the border too (it is reflected).
+        EXPECT_LT(cv::norm(out, ref, cv::NORM_INF), 0.15);
+        EXPECT_GT(cv::norm(out, ref, cv::NORM_INF), 0.0);  // it is an approximation
+      }
+    }
+  // Narrower sigmas are the exact blur.
+  cv::Mat img(50, 60, CV_32F);
+  rng.fill(img, cv::RNG::UNIFORM, 0, 100);
+  cv::Mat ref;
+  cv::GaussianBlur(img, ref, cv::Size(0, 0), 3.0);
+  EXPECT_EQ(Differ(GaussianBlurCoarse(img, 3.0), ref), 0);
+  EXPECT_THROW(GaussianBlurCoarse(cv::Mat::zeros(8, 8, CV_8U), 12.0), Error);
+}
+
+TEST(GaussianBlurCoarse, ALocalVarianceStaysNonNegative) {
+  // The scalp stage's texture: blur(L^2) - blur(L)^2 is a variance with any positive normalised
+  // average, so it does not go negative where the skin is smooth.
+  cv::Mat l(200, 240, CV_32F, cv::Scalar(60));
+  cv::RNG rng(4);
+  cv::Mat noise(l.size(), CV_32F);
+  rng.fill(noise, cv::RNG::NORMAL, 0, 0.5);
+  l(cv::Rect(0, 0, 120, 200)) += noise(cv::Rect(0, 0, 120, 200));
+  const cv::Mat m1 = GaussianBlurCoarse(l, 12.0), m2 = GaussianBlurCoarse(l.mul(l), 12.0);
+  const cv::Mat var = m2 - m1.mul(m1);
+  double lo = 0, hi = 0;
+  cv::minMaxLoc(var, &lo, &hi);
+  EXPECT_GT(lo, -0.05);                                // float rounding of 3600 - 3600 only
+  EXPECT_GT(var.at<float>(100, 20), 0.15);             // the noisy half: about 0.25
+  EXPECT_LT(std::abs(var.at<float>(100, 220)), 0.05);  // the smooth half
 }
 
 }  // namespace
