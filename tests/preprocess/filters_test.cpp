@@ -81,8 +81,10 @@ TEST(BinaryMorphology, DiscsAsWideAsTheScalpStageUsesThem) {
         const int cx = rng.uniform(0, size.width / 2), cy = rng.uniform(0, size.height);
         cv::ellipse(m, {cx, cy}, {ax, ay}, angle, 0, 360, cv::Scalar(0), cv::FILLED);
       }
-      for (int i = 0; i < 6; ++i)
-        m.at<uchar>(rng.uniform(0, size.height), rng.uniform(0, size.width / 2)) = 0;
+      for (int i = 0; i < 6; ++i) {
+        const int x = rng.uniform(0, size.width / 2), y = rng.uniform(0, size.height);
+        m.at<uchar>(y, x) = 0;
+      }
       const cv::Mat k = cv::getStructuringElement(cv::MORPH_ELLIPSE, {d, d});
       cv::Mat er, di, op;
       cv::erode(m, er, k);
