@@ -7,6 +7,7 @@
 #include <opencv2/mcc/ccm.hpp>
 #include <optional>
 
+#include "scarmap/core/srgb.hpp"
 #include "scarmap/core/status.hpp"
 
 namespace scarmap {
@@ -17,7 +18,7 @@ constexpr double kChartGamma = 2.2;
 
 double Decode(double v01, double gamma) {
   if (gamma > 0.0) return std::pow(std::max(0.0, v01), gamma);
-  return v01 <= 0.04045 ? v01 / 12.92 : std::pow((v01 + 0.055) / 1.055, 2.4);
+  return SrgbToLinear(v01);
 }
 
 std::optional<ColorCorrection> FromColorChecker(const ColorReferenceOptions& o,

@@ -1,7 +1,6 @@
 #include "scarmap/calibration/marker.hpp"
 
 #include <algorithm>
-#include <array>
 #include <cmath>
 #include <map>
 #include <sstream>
@@ -33,11 +32,10 @@ cv::Mat ToGray(const cv::Mat& image) {
   return gray;
 }
 
-// Edges are located in linear light: a camera blurs light, not its gamma-encoded code, and the
-// 50 % crossing of a blurred step lies on the true edge only in linear units (in code values it
-// sits about a blur sigma inside the black).
-
-// Bilinear sample of the linearised grey image; false outside it.
+// Bilinear sample of the linearised grey image; false outside it. Edges are located in linear
+// light: a camera blurs light, not its gamma-encoded code, and the 50 % crossing of a blurred
+// step lies on the true edge only in linear units (in code values it sits about a blur sigma
+// inside the black).
 bool SampleLinear(const cv::Mat& gray, cv::Point2d p, float* out) {
   const int x0 = static_cast<int>(std::floor(p.x)), y0 = static_cast<int>(std::floor(p.y));
   if (x0 < 0 || y0 < 0 || x0 + 1 >= gray.cols || y0 + 1 >= gray.rows) return false;

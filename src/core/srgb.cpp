@@ -4,13 +4,14 @@
 
 namespace scarmap {
 
+double SrgbToLinear(double v01) {
+  return v01 <= 0.04045 ? v01 / 12.92 : std::pow((v01 + 0.055) / 1.055, 2.4);
+}
+
 const std::array<float, 256>& SrgbToLinearLut() {
   static const std::array<float, 256> lut = [] {
     std::array<float, 256> t{};
-    for (int i = 0; i < 256; ++i) {
-      const double c = i / 255.0;
-      t[i] = static_cast<float>(c <= 0.04045 ? c / 12.92 : std::pow((c + 0.055) / 1.055, 2.4));
-    }
+    for (int i = 0; i < 256; ++i) t[i] = static_cast<float>(SrgbToLinear(i / 255.0));
     return t;
   }();
   return lut;

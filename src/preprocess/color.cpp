@@ -72,8 +72,7 @@ cv::Mat BgrToLab(const cv::Mat& bgr, const ColorCorrection& correction) {
 
 cv::Vec3d BgrToLab(const cv::Vec3d& bgr) {
   auto lin = [](double v) {
-    const double c = std::clamp(v, 0.0, 255.0) / 255.0;
-    return static_cast<float>(c <= 0.04045 ? c / 12.92 : std::pow((c + 0.055) / 1.055, 2.4));
+    return static_cast<float>(SrgbToLinear(std::clamp(v, 0.0, 255.0) / 255.0));
   };
   const cv::Vec3f l = LinearToLab(lin(bgr[2]), lin(bgr[1]), lin(bgr[0]));
   return {l[0], l[1], l[2]};
