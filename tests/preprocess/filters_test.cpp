@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <opencv2/imgproc.hpp>
 
 #include "scarmap/core/status.hpp"
@@ -70,15 +71,23 @@ TEST(BinaryMorphology, DiscsAsWideAsTheScalpStageUsesThem) {
   // mask, and larger than it, on masks wider than tall and taller than wide.
   for (const cv::Size size : {cv::Size(420, 230), cv::Size(120, 400)})
     for (int d : {99, 145, 301}) {
-      // On, with off blobs of every size and a few holes in the left half: a disc fits in places.
+      // On, with off blobs of several sizes and a few holes in the top left corner: the disc
+      // fits far from them (the border counts as on). The draws one by one, in order, so that
+      // every compiler makes the same mask.
       cv::Mat m(size, CV_8U, cv::Scalar(255));
       cv::RNG rng(d);
-      for (int i = 0; i < 8; ++i)
-        cv::ellipse(m, {rng.uniform(0, size.width / 2), rng.uniform(0, size.height)},
-                    {rng.uniform(2, size.width / 3), rng.uniform(2, size.height / 3)},
-                    rng.uniform(0, 180), 0, 360, cv::Scalar(0), cv::FILLED);
-      for (int i = 0; i < 6; ++i)
-        m.at<uchar>(rng.uniform(0, size.height), rng.uniform(0, size.width / 2)) = 0;
+      const int corner_w = size.width / 5, corner_h = size.height / 5;
+      const int axis = std::min(size.width, size.height) / 8;
+      for (int i = 0; i < 8; ++i) {
+        const int x = rng.uniform(0, corner_w), y = rng.uniform(0, corner_h);
+        const int ax = rng.uniform(2, axis), ay = rng.uniform(2, axis);
+        const double angle = rng.uniform(0, 180);
+        cv::ellipse(m, {x, y}, {ax, ay}, angle, 0, 360, cv::Scalar(0), cv::FILLED);
+      }
+      for (int i = 0; i < 6; ++i) {
+        const int y = rng.uniform(0, corner_h), x = rng.uniform(0, corner_w);
+        m.at<uchar>(y, x) = 0;
+      }
       const cv::Mat k = cv::getStructuringElement(cv::MORPH_ELLIPSE, {d, d});
       cv::Mat er, di, op;
       cv::erode(m, er, k);
