@@ -221,13 +221,24 @@ cv::Mat WithinDistance(const cv::Mat& mask, double distance_px) {
   // reach it.)
   const int reach =
       static_cast<int>(std::min<double>(std::floor(distance_px) + 1.0, std::max(w, h)));
-  cv::Mat quadrant(reach + 1, reach + 1, CV_8U, cv::Scalar(255)), dist;
-  quadrant.at<uchar>(0, 0) = 0;
-  cv::distanceTransform(quadrant, dist, cv::DIST_L2, cv::DIST_MASK_PRECISE);
-  const cv::Mat in = dist <= distance_px;
-  std::vector<int> half(reach + 1, -1);
-  for (int dy = 0; dy <= reach; ++dy)
-    for (int dx = 0; dx <= reach && in.at<uchar>(dy, dx); ++dx) half[dy] = dx;
+  // The same few distances come again and again (a margin for every scar of a photo): the last
+  // discs are kept, per thread.
+  thread_local std::vector<std::pair<std::pair<double, int>, std::vector<int>>> discs;
+  auto known = std::find_if(discs.begin(), discs.end(), [&](const auto& e) {
+    return e.first == std::pair(distance_px, reach);
+  });
+  if (known == discs.end()) {
+    cv::Mat quadrant(reach + 1, reach + 1, CV_8U, cv::Scalar(255)), dist;
+    quadrant.at<uchar>(0, 0) = 0;
+    cv::distanceTransform(quadrant, dist, cv::DIST_L2, cv::DIST_MASK_PRECISE);
+    const cv::Mat in = dist <= distance_px;
+    std::vector<int> widths(reach + 1, -1);
+    for (int dy = 0; dy <= reach; ++dy)
+      for (int dx = 0; dx <= reach && in.at<uchar>(dy, dx); ++dx) widths[dy] = dx;
+    if (discs.size() >= 4) discs.erase(discs.begin());
+    known = discs.insert(discs.end(), {{distance_px, reach}, std::move(widths)});
+  }
+  const std::vector<int>& half = known->second;
   // The runs of the mask, row by row; an output row is the union of every run within reach rows,
   // each widened by the half width at its row distance (counted on a difference array).
   std::vector<std::vector<std::pair<int, int>>> runs(h);

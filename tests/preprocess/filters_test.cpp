@@ -168,6 +168,15 @@ TEST(WithinDistance, EqualsTheThresholdedDistanceTransform) {
       SCOPED_TRACE(testing::Message() << m.size() << " d " << d);
       EXPECT_EQ(Differ(WithinDistance(m, d), ref), 0);
     }
+  // One distance for many masks in a row, as the SMP plan asks (the disc is kept, not measured
+  // again), and the last few distances in turn.
+  for (int k = 0; k < 3; ++k)
+    for (const cv::Mat& m : masks)
+      for (double d : {60.37, 7.3, 60.37}) {
+        cv::Mat dist;
+        cv::distanceTransform(m == 0, dist, cv::DIST_L2, cv::DIST_MASK_PRECISE);
+        EXPECT_EQ(Differ(WithinDistance(m, d), dist <= d), 0) << m.size() << " d " << d;
+      }
   // A dot of 5 px: its margin is a digital disc of radius 5 around it.
   const cv::Mat dot = masks.back();
   EXPECT_EQ(cv::countNonZero(WithinDistance(dot, 5.0)), 81);  // offsets with dx^2 + dy^2 <= 25
