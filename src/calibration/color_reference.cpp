@@ -23,6 +23,7 @@ double Decode(double v01, double gamma) {
 
 std::optional<ColorCorrection> FromColorChecker(const ColorReferenceOptions& o,
                                                 const cv::Mat& bgr) {
+  if (!MayHoldColorChecker(o, bgr)) return std::nullopt;
   const double scale = std::min(1.0, std::sqrt(o.max_detect_megapixels * 1e6 / bgr.total()));
   cv::Mat small = bgr;
   if (scale < 1.0) cv::resize(bgr, small, cv::Size(), scale, scale, cv::INTER_AREA);
@@ -134,6 +135,10 @@ void ColorReferenceOptions::Check() const {
     throw Error("color.min_chart_patches must be 4..24");
   if (!(white_inner_rel >= 1.0 && white_outer_rel > white_inner_rel && white_outer_rel <= 3.0))
     throw Error("color.white_inner_rel/white_outer_rel must satisfy 1 <= inner < outer <= 3");
+  if (!(prescreen_min_chroma >= 0.0 && prescreen_min_chroma <= 128.0))
+    throw Error("color.prescreen_min_chroma must be 0..128");
+  if (!(prescreen_min_fraction >= 0.0 && prescreen_min_fraction <= 1.0))
+    throw Error("color.prescreen_min_fraction must be 0..1");
   if (min_white_pixels < 1) throw Error("color.min_white_pixels must be >= 1");
   if (!(max_white_gain > 1.0)) throw Error("color.max_white_gain must be > 1");
 }
@@ -154,6 +159,42 @@ ColorSource ColorSourceFromString(std::string_view text) {
   for (ColorSource s : {ColorSource::kNone, ColorSource::kColorChecker, ColorSource::kMarkerWhite})
     if (ToString(s) == text) return s;
   throw Error("unknown colour source: " + std::string(text));
+}
+
+bool MayHoldColorChecker(const ColorReferenceOptions& o, const cv::Mat& bgr) {
+  if (bgr.empty() || bgr.type() != CV_8UC3)
+    throw Error("MayHoldColorChecker: expected a non-empty CV_8UC3 image");
+  if (o.prescreen_min_fraction <= 0.0) return true;
+  // A <= 0.25 MP copy by an integer factor (OpenCV's fast block average; the few rows and
+  // columns beyond a whole block are left out).
+  const int k = static_cast<int>(std::ceil(std::sqrt(bgr.total() / 0.25e6)));
+  cv::Mat small = bgr;
+  if (k > 1 && bgr.cols >= k && bgr.rows >= k)
+    cv::resize(bgr(cv::Rect(0, 0, bgr.cols / k * k, bgr.rows / k * k)), small,
+               cv::Size(bgr.cols / k, bgr.rows / k), 0, 0, cv::INTER_AREA);
+  // CIELAB by scarmap's own conversion (cv::cvtColor's Lab tables cost 0.15 s to build).
+  const auto& lut = SrgbToLinearLut();
+  // Off-skin hues: 100 < h_ab < 340 degrees, i.e. outside the cone from 340 through 0 to 100.
+  const double c_lo = std::cos(100.0 * CV_PI / 180.0), s_lo = std::sin(100.0 * CV_PI / 180.0);
+  const double c_hi = std::cos(340.0 * CV_PI / 180.0), s_hi = std::sin(340.0 * CV_PI / 180.0);
+  const double min_c2 = o.prescreen_min_chroma * o.prescreen_min_chroma;
+  const double need = o.prescreen_min_fraction * static_cast<double>(small.total());
+  double n = 0.0;
+  for (int y = 0; y < small.rows; ++y) {
+    const cv::Vec3b* p = small.ptr<cv::Vec3b>(y);
+    for (int x = 0; x < small.cols; ++x) {
+      const cv::Vec3f lab = LinearSrgbToLab(lut[p[x][2]], lut[p[x][1]], lut[p[x][0]]);
+      const double a = lab[1], b = lab[2];
+      if (a * a + b * b < min_c2) continue;
+      // Inside the skin cone: counter-clockwise of 340 degrees and clockwise of 100 degrees
+      // (the cone spans 120 degrees < 180, so both half-plane tests together define it).
+      const bool after_hi = c_hi * b - s_hi * a >= 0.0;  // cross(dir 340, v) >= 0
+      const bool before_lo = c_lo * b - s_lo * a <= 0.0;  // cross(dir 100, v) <= 0
+      if (after_hi && before_lo) continue;
+      if (++n >= need) return true;
+    }
+  }
+  return n >= need;
 }
 
 ColorCorrection FindColorReference(const ColorReferenceOptions& options, const cv::Mat& bgr,

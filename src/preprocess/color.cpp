@@ -11,26 +11,6 @@
 #include "scarmap/preprocess/filters.hpp"
 
 namespace scarmap {
-namespace {
-
-// D65 reference white (2 deg observer), Y = 1.
-constexpr double kXn = 0.95047, kYn = 1.0, kZn = 1.08883;
-
-inline float LabF(float t) {
-  constexpr float kEps = 216.0f / 24389.0f, kKappa = 24389.0f / 27.0f;
-  return t > kEps ? std::cbrt(t) : (kKappa * t + 16.0f) / 116.0f;
-}
-
-inline cv::Vec3f LinearToLab(float r, float g, float b) {
-  const float x = static_cast<float>((0.4124564 * r + 0.3575761 * g + 0.1804375 * b) / kXn);
-  const float y = static_cast<float>((0.2126729 * r + 0.7151522 * g + 0.0721750 * b) / kYn);
-  const float z = static_cast<float>((0.0193339 * r + 0.1191920 * g + 0.9503041 * b) / kZn);
-  const float fx = LabF(x), fy = LabF(y), fz = LabF(z);
-  return {116.0f * fy - 16.0f, 500.0f * (fx - fy), 200.0f * (fy - fz)};
-}
-
-}  // namespace
-
 cv::Mat BgrToLab(const cv::Mat& bgr) {
   if (bgr.empty() || bgr.type() != CV_8UC3) throw Error("BgrToLab: expected CV_8UC3");
   const auto& lut = SrgbToLinearLut();
@@ -40,7 +20,7 @@ cv::Mat BgrToLab(const cv::Mat& bgr) {
       const cv::Vec3b* in = bgr.ptr<cv::Vec3b>(y);
       cv::Vec3f* out = lab.ptr<cv::Vec3f>(y);
       for (int x = 0; x < bgr.cols; ++x)
-        out[x] = LinearToLab(lut[in[x][2]], lut[in[x][1]], lut[in[x][0]]);
+        out[x] = LinearSrgbToLab(lut[in[x][2]], lut[in[x][1]], lut[in[x][0]]);
     }
   });
   return lab;
@@ -63,7 +43,7 @@ cv::Mat BgrToLab(const cv::Mat& bgr, const ColorCorrection& correction) {
       cv::Vec3f* out = lab.ptr<cv::Vec3f>(y);
       for (int x = 0; x < bgr.cols; ++x) {
         const cv::Vec3f rgb = m * cv::Vec3f(lut[in[x][2]], lut[in[x][1]], lut[in[x][0]]);
-        out[x] = LinearToLab(std::max(rgb[0], 0.0f), std::max(rgb[1], 0.0f), std::max(rgb[2], 0.0f));
+        out[x] = LinearSrgbToLab(std::max(rgb[0], 0.0f), std::max(rgb[1], 0.0f), std::max(rgb[2], 0.0f));
       }
     }
   });
@@ -74,7 +54,7 @@ cv::Vec3d BgrToLab(const cv::Vec3d& bgr) {
   auto lin = [](double v) {
     return static_cast<float>(SrgbToLinear(std::clamp(v, 0.0, 255.0) / 255.0));
   };
-  const cv::Vec3f l = LinearToLab(lin(bgr[2]), lin(bgr[1]), lin(bgr[0]));
+  const cv::Vec3f l = LinearSrgbToLab(lin(bgr[2]), lin(bgr[1]), lin(bgr[0]));
   return {l[0], l[1], l[2]};
 }
 

@@ -6,6 +6,7 @@
 
 #include "scarmap/calibration/marker.hpp"
 #include "scarmap/core/status.hpp"
+#include "scarmap/synth/scalp_synth.hpp"
 #include "testing/images.hpp"
 
 namespace scarmap {
@@ -85,12 +86,72 @@ TEST(FindColorReference, NoReferenceMeansNoCorrection) {
   EXPECT_NEAR(lin[2], 0.0, 1e-12);
 }
 
+// A chart photo at 8 px/mm (the low end of intake photos).
+SynthImage ChartPhoto(std::array<double, 3> cast, double patch_mm, std::uint64_t seed) {
+  SynthOptions o;
+  o.width = 1600;
+  o.height = 1200;
+  o.min_px_per_mm = o.max_px_per_mm = 8.0;
+  o.colorchecker_probability = 1.0;
+  o.colorchecker_patch_mm = patch_mm;
+  o.color_cast = cast;
+  return RenderScalp(o, seed);
+}
+
+TEST(FindColorReference, PrescreenKeepsEveryChartTheSearchFinds) {
+  // Neutral, warm, tungsten without white balance, cool and green casts; 4 mm patches (at
+  // 8 px/mm about the smallest the search still finds: the fewest colourful pixels).
+  const std::array<double, 3> casts[] = {
+      {1.0, 1.0, 1.0}, kCast, {1.0, 0.6, 0.25}, {0.6, 0.8, 1.0}, {0.8, 1.0, 0.7}};
+  ColorReferenceOptions always;
+  always.prescreen_min_fraction = 0.0;
+  int found = 0, k = 0;
+  for (const auto& cast : casts)
+    for (double patch : {4.0}) {
+      const SynthImage s = ChartPhoto(cast, patch, 40 + k++);
+      const bool chart = FindColorReference(always, s.bgr, nullptr).source ==
+                         ColorSource::kColorChecker;
+      SCOPED_TRACE(::testing::Message() << "cast " << cast[0] << "/" << cast[1] << "/" << cast[2]
+                                      << ", " << patch << " mm patches");
+      // With the prescreen passed, the default search is this one.
+      EXPECT_TRUE(MayHoldColorChecker(ColorReferenceOptions{}, s.bgr));
+      found += chart;
+    }
+  EXPECT_GE(found, 4);  // the cases are not all beyond the search
+}
+
+TEST(FindColorReference, PrescreenSkipsTheSearchOnPhotosWithoutChart) {
+  // Scalp photos of every skin tone and lighting of the generator, with background, marker,
+  // distractors and casts, but no chart: nothing there is colourful at a non-skin hue.
+  for (std::uint64_t seed = 1; seed <= 12; ++seed) {
+    SynthOptions o;
+    o.width = 1200;
+    o.height = 900;
+    o.colorchecker_probability = 0.0;
+    const SynthImage s = RenderScalp(o, seed);
+    EXPECT_FALSE(MayHoldColorChecker(ColorReferenceOptions{}, s.bgr)) << "seed " << seed;
+  }
+  // A blue drape in the frame is colourful enough: the search runs.
+  SynthImage s = ColorPhoto(false, false, {1.0, 1.0, 1.0});
+  s.bgr(cv::Rect(0, 0, 60, 40)).setTo(cv::Scalar(160, 60, 30));
+  EXPECT_TRUE(MayHoldColorChecker(ColorReferenceOptions{}, s.bgr));
+  ColorReferenceOptions off;
+  off.prescreen_min_fraction = 0.0;
+  s.bgr.setTo(cv::Scalar(60, 90, 140));
+  EXPECT_FALSE(MayHoldColorChecker(ColorReferenceOptions{}, s.bgr));
+  EXPECT_TRUE(MayHoldColorChecker(off, s.bgr));
+}
+
 TEST(FindColorReference, RejectsBadInputAndOptions) {
   EXPECT_THROW(FindColorReference(ColorReferenceOptions{}, cv::Mat(), nullptr), Error);
   EXPECT_THROW(FindColorReference(ColorReferenceOptions{}, cv::Mat(8, 8, CV_8U), nullptr), Error);
   ColorReferenceOptions o;
   o.white_outer_rel = 1.0;
   EXPECT_THROW(o.Check(), Error);
+  o = {};
+  o.prescreen_min_fraction = -1e-3;
+  EXPECT_THROW(o.Check(), Error);
+  EXPECT_THROW(MayHoldColorChecker(ColorReferenceOptions{}, cv::Mat(8, 8, CV_8U)), Error);
   EXPECT_EQ(ColorSourceFromString("marker_white"), ColorSource::kMarkerWhite);
   EXPECT_THROW(ColorSourceFromString("grey_world"), Error);
 }
