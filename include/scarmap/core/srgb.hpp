@@ -3,6 +3,8 @@
 
 #include <array>
 #include <cmath>
+#include <cstdint>
+#include <cstring>
 #include <opencv2/core.hpp>
 
 namespace scarmap {
@@ -14,9 +16,24 @@ double SrgbToLinear(double v01);
 const std::array<float, 256>& SrgbToLinearLut();
 
 namespace detail {
+/// Cube root of a positive normal float, within 2 ulp of std::cbrt at a fraction of its cost:
+/// an exponent-thirds first guess (about 3 % off), then two Halley steps (cubic convergence).
+inline float CbrtPositive(float x) {
+  std::uint32_t i;
+  std::memcpy(&i, &x, sizeof i);
+  i = i / 3u + 709921077u;  // (127 - 127 / 3) << 23, less a bias that centres the error
+  float y;
+  std::memcpy(&y, &i, sizeof y);
+  for (int k = 0; k < 2; ++k) {
+    const float y3 = y * y * y;
+    y *= (y3 + 2.0f * x) / (2.0f * y3 + x);
+  }
+  return y;
+}
+
 inline float LabF(float t) {
   constexpr float kEps = 216.0f / 24389.0f, kKappa = 24389.0f / 27.0f;
-  return t > kEps ? std::cbrt(t) : (kKappa * t + 16.0f) / 116.0f;
+  return t > kEps ? CbrtPositive(t) : (kKappa * t + 16.0f) / 116.0f;
 }
 }  // namespace detail
 
