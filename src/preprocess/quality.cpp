@@ -257,16 +257,33 @@ double FitSharpenedGaussian(const std::vector<double>& m, double step, double p,
   auto gauss = [](double x, double s) { return std::exp(-0.5 * x * x / (s * s)) / s; };
   double best = 1e300, best_s = 0.0;
   const double u_step = u_max > u_min ? std::pow(u_max / u_min, 1.0 / 4.0) : 2.0;
-  for (double s = 0.2; s < 20.0; s *= 1.015)
-    for (double a = 0.0; a <= 1.51; a += 0.1)
-      for (double u = u_min; u <= u_max * 1.0001 && (a > 0 || u == u_min); u *= u_step) {
-        double mf = 0, mff = 0, mfy = 0;
-        const double s1 = std::sqrt(s * s + p * p), s2 = std::sqrt(s * s + u * u + p * p);
-        for (int i = k - reach; i <= k + reach; ++i) {
-          const double x = (i - k) * step;
-          const double f = (1 + a) * gauss(x, s1) - a * gauss(x, s2);
-          mf += f, mff += f * f, mfy += f * m[i];
-        }
+  // The model f = (1 + a) g1 - a g2 is linear in a, so its sums over the samples follow from
+  // five sums of g1 = G(x; s1) and g2 = G(x; s2) per (s, u): the grid of a costs no exponentials.
+  struct Sums {
+    double g = 0, gg = 0, gy = 0;
+  };
+  auto sums = [&](double sigma, std::vector<double>& g) {
+    Sums r;
+    for (int i = k - reach, j = 0; i <= k + reach; ++i, ++j) {
+      g[j] = gauss((i - k) * step, sigma);
+      r.g += g[j], r.gg += g[j] * g[j], r.gy += g[j] * m[i];
+    }
+    return r;
+  };
+  std::vector<double> g1(nw), g2(nw);
+  for (double s = 0.2; s < 20.0; s *= 1.015) {
+    const double s1 = std::sqrt(s * s + p * p);
+    const Sums a1 = sums(s1, g1);
+    for (double u = u_min; u <= u_max * 1.0001; u *= u_step) {
+      const Sums a2 = sums(std::sqrt(s * s + u * u + p * p), g2);
+      double g12 = 0;
+      for (int j = 0; j < nw; ++j) g12 += g1[j] * g2[j];
+      for (double a = 0.0; a <= 1.51; a += 0.1) {
+        if (a == 0.0 && u != u_min) continue;  // without sharpening u plays no part
+        const double b1 = 1 + a;
+        const double mf = b1 * a1.g - a * a2.g;
+        const double mff = b1 * b1 * a1.gg - 2 * a * b1 * g12 + a * a * a2.gg;
+        const double mfy = b1 * a1.gy - a * a2.gy;
         // Least squares of m = A f + B.
         const double det = nw * mff - mf * mf;
         if (!(det > 1e-12)) continue;
@@ -275,6 +292,8 @@ double FitSharpenedGaussian(const std::vector<double>& m, double step, double p,
         const double sse = myy - A * mfy - B * my;
         if (sse < best) best = sse, best_s = s;
       }
+    }
+  }
   return best_s;
 }
 
