@@ -173,9 +173,11 @@ void KeepImage(const PipelineOptions& o, const cv::Mat& img, cv::Size full, Anal
 // decoded photo is freed once the working image exists: the detectors, the quality gate and the
 // colour measurement need only the working image (the colour reference is found on the decoded
 // photo before that), and a 48 MP photo is 144 MB. When the scale found (a marker) needs a finer
-// decode than `reduction`, sets *finer to that reduction and returns nothing else.
+// decode than `reduction`, sets *finer to that reduction and returns nothing else; otherwise the
+// file's bytes kept for such a decode (`file_bytes`, when not null) are freed there.
 AnalysisResult Analyze(const PipelineOptions& o, cv::Mat img, int reduction,
-                       std::optional<double> dpi, Report r, int* finer = nullptr) {
+                       std::optional<double> dpi, Report r, int* finer = nullptr,
+                       std::string* file_bytes = nullptr) {
   AnalysisResult res;
   const cv::Size full(img.cols * reduction, img.rows * reduction);
   r.image.width = full.width;
@@ -190,6 +192,7 @@ AnalysisResult Analyze(const PipelineOptions& o, cv::Mat img, int reduction,
       return res;
     }
   }
+  if (file_bytes) std::string().swap(*file_bytes);  // no finer decode will be asked for
   // A scale can make the frame smaller than any scar (a resolution tag of 10^6 px/mm, a mistyped
   // flag): there is nothing to measure in it, and every kernel sized in mm would outgrow it.
   if (orig_ppm > 0.0) {
@@ -254,9 +257,13 @@ AnalysisResult Analyze(const PipelineOptions& o, cv::Mat img, int reduction,
   SmpContext ctx;
   AddQuality(AssessQuality(o.quality, w, hair, any_scar, orig_ppm), r, &ctx.quality_referrals);
   // Colour is measured on the corrected CIELAB; detection above saw the photo as it is.
+  // (The uncorrected CIELAB is not read after this: it is freed first, not held alongside.)
   WorkingImage measured = w;
-  if (r.calibration.color.source != ColorSource::kNone)
+  if (r.calibration.color.source != ColorSource::kNone) {
+    w.lab.release();
+    measured.lab.release();
     measured.lab = BgrToLab(w.bgr, r.calibration.color);
+  }
 
   const bool mm = w.scale_known;
   const double orig_per_work = 1.0 / w.scale;
@@ -527,7 +534,7 @@ AnalysisResult AnalyzeImage(const PipelineOptions& options, const std::filesyste
     const cv::Size full(img.bgr.cols * img.reduction, img.bgr.rows * img.reduction);
     try {
       res = Analyze(options, std::move(img.bgr), img.reduction, img.header.dpi, BaseReport(name),
-                    &finer);
+                    &finer, &bytes);
     } catch (const std::exception& e) {
       res = AnalysisResult{};
       res.report = BaseReport(name);
