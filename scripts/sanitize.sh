@@ -27,7 +27,7 @@ export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 # The generator's own tests, except the one that pins its output across compilers.
 skip='AccuracyRatchet|InstallConsumer|DebPackage|BatchIndexInChromium'
 skip+='|RenderScalp\.(IsDeterministic|TruthIs|SkinTone|FueTruth|Distractors|HairCount|FutUnder|EveryFeature|MarkerCorners).*'
-skip+='|QualityGate\..*|ColorCorrection\.(MarkerWhite|NoReference).*|FindColorReference\.PrescreenKeeps.*'
+skip+='|QualityGate\..*|ColorCorrection\.(MarkerWhite|NoReference).*|FindColorReference\.Prescreen.*'
 skip+='|Calibration\.(FlagWins|MarkerCardIsNot|MarkerGivesTheScale|MarkerFarFromTheScars).*'
 skip+='|ReducedDecode\.(SameReportAsTheFullDecode|ExifRotatedPhotos).*'
 ctest --test-dir "$build" --output-on-failure -j "$JOBS" -E "^($skip)\$"
