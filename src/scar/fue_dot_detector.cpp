@@ -1,6 +1,7 @@
 #include "scarmap/scar/fue_dot_detector.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <map>
 
@@ -47,7 +48,6 @@ FueDots DetectFueDots(const FueDotOptions& o, const WorkingImage& image, const F
   o.Check();
   if (image.lab.empty()) throw Error("DetectFueDots: image.lab is empty");
   FueDots out;
-  out.labels = cv::Mat::zeros(image.lab.size(), CV_32S);
   const cv::Mat& scalp = image.scalp_mask;
   const cv::Size size = image.lab.size();
 
@@ -55,47 +55,60 @@ FueDots DetectFueDots(const FueDotOptions& o, const WorkingImage& image, const F
   const cv::Mat flat = FlattenLightness({}, image.lab, scalp, image.px_per_mm);
   // Hair out, including what the hair mask missed (a gap between dense stubble is then skin, not
   // a light spot) and hairs lighter than the skin (white stubble is not a dot).
-  const cv::Mat clean = RemoveHair(flat, fol.hair_mask, image.px_per_mm, o.hair_closing_mm, o.hair_opening_mm);
+  cv::Mat clean = RemoveHair(flat, fol.hair_mask, image.px_per_mm, o.hair_closing_mm, o.hair_opening_mm);
 
-  // Scale-normalised LoG over dot radii (sigma = r / sqrt(2)).
+  // Scale-normalised LoG over dot radii (sigma = r / sqrt(2)): the strongest response and the
+  // index of its scale (8-bit), the two working-size buffers reused from scale to scale.
   const double rmin = image.MmToPx(o.min_diameter_mm / 2.0);
   const double rmax = image.MmToPx(o.max_diameter_mm / 2.0);
-  cv::Mat best(size, CV_32F, cv::Scalar(0)), best_r(size, CV_32F, cv::Scalar(0));
-  const int nscales = 5;
-  for (int k = 0; k < nscales; ++k) {
-    const double r = rmin * std::pow(rmax / rmin, k / (nscales - 1.0));
-    const double s = std::max(0.7, r / std::sqrt(2.0));
+  constexpr int kScales = 5;
+  std::array<float, kScales> radius;  // as a float map held them
+  cv::Mat best(size, CV_32F, cv::Scalar(0)), best_k(size, CV_8U, cv::Scalar(0));
+  double contrast_noise = 0;
+  {
     cv::Mat g, lap;
-    cv::GaussianBlur(clean, g, cv::Size(0, 0), s);
-    cv::Laplacian(g, lap, CV_32F, 3);
-    lap *= -s * s;  // bright blob -> positive
-    cv::Mat better = lap > best;
-    lap.copyTo(best, better);
-    best_r.setTo(r, better);
+    for (int k = 0; k < kScales; ++k) {
+      const double r = rmin * std::pow(rmax / rmin, k / (kScales - 1.0));
+      radius[k] = static_cast<float>(r);
+      const double s = std::max(0.7, r / std::sqrt(2.0));
+      cv::GaussianBlur(clean, g, cv::Size(0, 0), s);
+      cv::Laplacian(g, lap, CV_32F, 3);
+      lap *= -s * s;  // bright blob -> positive
+      for (int y = 0; y < size.height; ++y) {
+        const float* l = lap.ptr<float>(y);
+        float* b = best.ptr<float>(y);
+        uchar* bk = best_k.ptr<uchar>(y);
+        for (int x = 0; x < size.width; ++x)
+          if (l[x] > b[x]) b[x] = l[x], bk[x] = static_cast<uchar>(k);
+      }
+    }
+    lap.release();
+    cv::GaussianBlur(clean, g, cv::Size(0, 0), std::max(1.0, rmax));
+    cv::subtract(clean, g, g);
+    contrast_noise = RobustSigma(g, scalp, 0.1);
   }
   const double noise = RobustSigma(best, scalp, 0.1);
-  const double contrast_noise = RobustSigma(clean - [&] {
-    cv::Mat g;
-    cv::GaussianBlur(clean, g, cv::Size(0, 0), std::max(1.0, rmax));
-    return g;
-  }(), scalp, 0.1);
 
   // Local maxima above threshold.
-  cv::Mat dil;
-  cv::dilate(best, dil, cv::getStructuringElement(cv::MORPH_ELLIPSE, {5, 5}));
   std::vector<Candidate> cands;
-  const float thr = static_cast<float>(std::max(3.0 * noise, 0.5 * o.min_contrast_L));
-  for (int y = 1; y < size.height - 1; ++y) {
-    const float* b = best.ptr<float>(y);
-    const float* d = dil.ptr<float>(y);
-    const uchar* m = scalp.empty() ? nullptr : scalp.ptr<uchar>(y);
-    const uchar* e = exclude.empty() ? nullptr : exclude.ptr<uchar>(y);
-    for (int x = 1; x < size.width - 1; ++x) {
-      if (b[x] < thr || b[x] < d[x]) continue;
-      if ((m && !m[x]) || (e && e[x])) continue;
-      cands.push_back({{x, y}, b[x], best_r.at<float>(y, x)});
+  {
+    cv::Mat dil;
+    cv::dilate(best, dil, cv::getStructuringElement(cv::MORPH_ELLIPSE, {5, 5}));
+    const float thr = static_cast<float>(std::max(3.0 * noise, 0.5 * o.min_contrast_L));
+    for (int y = 1; y < size.height - 1; ++y) {
+      const float* b = best.ptr<float>(y);
+      const float* d = dil.ptr<float>(y);
+      const uchar* m = scalp.empty() ? nullptr : scalp.ptr<uchar>(y);
+      const uchar* e = exclude.empty() ? nullptr : exclude.ptr<uchar>(y);
+      for (int x = 1; x < size.width - 1; ++x) {
+        if (b[x] < thr || b[x] < d[x]) continue;
+        if ((m && !m[x]) || (e && e[x])) continue;
+        cands.push_back({{x, y}, b[x], radius[best_k.at<uchar>(y, x)]});
+      }
     }
   }
+  best.release();
+  best_k.release();
   std::sort(cands.begin(), cands.end(),
             [](const Candidate& a, const Candidate& b) { return a.response > b.response; });
 
@@ -111,6 +124,8 @@ FueDots DetectFueDots(const FueDotOptions& o, const WorkingImage& image, const F
   if (!hair.empty()) cv::dilate(hair, hair_halo, cv::Mat());
   cv::Mat smooth;
   cv::GaussianBlur(clean, smooth, cv::Size(0, 0), 0.8);
+  clean.release();
+  out.labels = cv::Mat::zeros(size, CV_32S);
   // The ring's offsets for each candidate radius (there are nscales of them).
   std::map<double, std::vector<cv::Point>> rings;
   auto ring_offsets = [&](double radius) -> const std::vector<cv::Point>& {
