@@ -183,6 +183,25 @@ cv::Mat GaussianBlurBands(const cv::Mat& src, double sigma) {
   return dst;
 }
 
+void NormalisedLogBands(const cv::Mat& src, double sigma, int band_rows,
+                        const std::function<void(int first_row, const cv::Mat& band)>& use) {
+  if (src.empty() || src.type() != CV_32FC1) throw Error("NormalisedLogBands: expected CV_32FC1");
+  if (band_rows < 1) throw Error("NormalisedLogBands: band_rows must be >= 1");
+  cv::Mat g, lap;
+  for (int y0 = 0; y0 < src.rows; y0 += band_rows) {
+    const int y1 = std::min(src.rows, y0 + band_rows);
+    // The blur of the band and of the row beyond it each side (a view: its own neighbours); the
+    // Laplacian of those rows, whose first and last rows are dropped (where they are the image's
+    // own border rows, the reflected border is the whole image's).
+    const int top = std::max(0, y0 - 1), bottom = std::min(src.rows, y1 + 1);
+    cv::GaussianBlur(src.rowRange(top, bottom), g, cv::Size(0, 0), sigma);
+    cv::Laplacian(g, lap, CV_32F, 3);
+    cv::Mat band = lap.rowRange(y0 - top, y0 - top + (y1 - y0));
+    band *= -sigma * sigma;
+    use(y0, band);
+  }
+}
+
 cv::Mat GaussianBlurCoarse(const cv::Mat& src, double sigma) {
   if (src.empty() || src.depth() != CV_32F) throw Error("GaussianBlurCoarse: expected CV_32F");
   if (!(sigma >= kCoarseMinSigma)) return GaussianBlurBands(src, sigma);

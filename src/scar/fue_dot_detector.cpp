@@ -9,6 +9,7 @@
 
 #include "scarmap/core/status.hpp"
 #include "scarmap/preprocess/color.hpp"
+#include "scarmap/preprocess/filters.hpp"
 #include "scarmap/preprocess/stats.hpp"
 
 namespace scarmap {
@@ -58,32 +59,31 @@ FueDots DetectFueDots(const FueDotOptions& o, const WorkingImage& image, const F
   cv::Mat clean = RemoveHair(flat, fol.hair_mask, image.px_per_mm, o.hair_closing_mm, o.hair_opening_mm);
 
   // Scale-normalised LoG over dot radii (sigma = r / sqrt(2)): the strongest response and the
-  // index of its scale (8-bit), the two working-size buffers reused from scale to scale.
+  // index of its scale (8-bit), computed in bands of rows (two small buffers, not two maps).
   const double rmin = image.MmToPx(o.min_diameter_mm / 2.0);
   const double rmax = image.MmToPx(o.max_diameter_mm / 2.0);
-  constexpr int kScales = 5;
+  constexpr int kScales = 5, kBandRows = 256;
   std::array<float, kScales> radius;  // as a float map held them
   cv::Mat best(size, CV_32F, cv::Scalar(0)), best_k(size, CV_8U, cv::Scalar(0));
+  for (int k = 0; k < kScales; ++k) {
+    const double r = rmin * std::pow(rmax / rmin, k / (kScales - 1.0));
+    radius[k] = static_cast<float>(r);
+    NormalisedLogBands(clean, std::max(0.7, r / std::sqrt(2.0)), kBandRows,
+                       [&](int y0, const cv::Mat& lap) {  // bright blob -> positive
+                         for (int i = 0; i < lap.rows; ++i) {
+                           const float* l = lap.ptr<float>(i);
+                           float* b = best.ptr<float>(y0 + i);
+                           uchar* bk = best_k.ptr<uchar>(y0 + i);
+                           for (int x = 0; x < size.width; ++x)
+                             if (l[x] > b[x]) b[x] = l[x], bk[x] = static_cast<uchar>(k);
+                         }
+                       });
+  }
   double contrast_noise = 0;
   {
-    cv::Mat g, lap;
-    for (int k = 0; k < kScales; ++k) {
-      const double r = rmin * std::pow(rmax / rmin, k / (kScales - 1.0));
-      radius[k] = static_cast<float>(r);
-      const double s = std::max(0.7, r / std::sqrt(2.0));
-      cv::GaussianBlur(clean, g, cv::Size(0, 0), s);
-      cv::Laplacian(g, lap, CV_32F, 3);
-      lap *= -s * s;  // bright blob -> positive
-      for (int y = 0; y < size.height; ++y) {
-        const float* l = lap.ptr<float>(y);
-        float* b = best.ptr<float>(y);
-        uchar* bk = best_k.ptr<uchar>(y);
-        for (int x = 0; x < size.width; ++x)
-          if (l[x] > b[x]) b[x] = l[x], bk[x] = static_cast<uchar>(k);
-      }
-    }
-    lap.release();
-    cv::GaussianBlur(clean, g, cv::Size(0, 0), std::max(1.0, rmax));
+    // The residual texture around a wide blur, which only a robust spread reads: the blur at
+    // half resolution (GaussianBlurCoarse) from kCoarseMinSigma px.
+    cv::Mat g = GaussianBlurCoarse(clean, std::max(1.0, rmax));
     cv::subtract(clean, g, g);
     contrast_noise = RobustSigma(g, scalp, 0.1);
   }

@@ -153,6 +153,43 @@ TEST(GaussianBlurBands, BitIdenticalToGaussianBlur) {
   cv::setNumThreads(threads);
 }
 
+// Band by band, the same pixels as the whole image: bands of 1 row, of sizes that do and do not
+// divide the height, and one band larger than the image; sigmas narrower and wider than a band.
+TEST(NormalisedLogBands, BitIdenticalToTheWholeImage) {
+  cv::RNG rng(5);
+  cv::Mat img(203, 131, CV_32F);
+  rng.fill(img, cv::RNG::UNIFORM, 0, 100);
+  cv::GaussianBlur(img, img, cv::Size(0, 0), 1.0);  // some structure, not only pixel noise
+  for (double sigma : {0.7, 2.1, 6.8, 20.0}) {
+    cv::Mat g, ref;
+    cv::GaussianBlur(img, g, cv::Size(0, 0), sigma);
+    cv::Laplacian(g, ref, CV_32F, 3);
+    ref *= -sigma * sigma;
+    for (int band_rows : {1, 7, 29, 64, 203, 500}) {
+      cv::Mat got(img.size(), CV_32F, cv::Scalar(-1e30));
+      int next = 0;
+      NormalisedLogBands(img, sigma, band_rows, [&](int y0, const cv::Mat& band) {
+        EXPECT_EQ(y0, next);  // in order, each row once
+        ASSERT_EQ(band.cols, img.cols);
+        ASSERT_LE(band.rows, band_rows);
+        band.copyTo(got.rowRange(y0, y0 + band.rows));
+        next = y0 + band.rows;
+      });
+      EXPECT_EQ(next, img.rows);
+      EXPECT_EQ(Differ(got, ref), 0) << "sigma " << sigma << " bands of " << band_rows;
+    }
+  }
+  double lo = 0, hi = 0;
+  cv::Mat g, ref;
+  cv::GaussianBlur(img, g, cv::Size(0, 0), 2.1);
+  cv::Laplacian(g, ref, CV_32F, 3);
+  cv::minMaxLoc(ref, &lo, &hi);
+  EXPECT_GT(hi - lo, 1.0);  // the comparison above was not of flat images
+  auto none = [](int, const cv::Mat&) {};
+  EXPECT_THROW(NormalisedLogBands(cv::Mat::zeros(4, 4, CV_8U), 1.0, 4, none), Error);
+  EXPECT_THROW(NormalisedLogBands(img, 1.0, 0, none), Error);
+}
+
 TEST(WithinDistance, EqualsTheThresholdedDistanceTransform) {
   // Blobs, salt and holes touching the borders; a single dot; distances at and between the
   // lengths of integer offsets (1, sqrt 2, 5, ...) and wider than the image.

@@ -2,6 +2,8 @@
 // gives the same pixels as the OpenCV call it replaces (tested pixel for pixel), only cheaper.
 #pragma once
 
+#include <functional>
+
 #include <opencv2/core.hpp>
 
 namespace scarmap {
@@ -12,6 +14,16 @@ namespace scarmap {
 /// any channel count are split; other depths are passed to cv::GaussianBlur whole. Throws
 /// cv::Exception where cv::GaussianBlur would.
 cv::Mat GaussianBlurBands(const cv::Mat& src, double sigma);
+
+/// The scale-normalised Laplacian of Gaussian of `src` (CV_32FC1), -sigma^2 * cv::Laplacian of
+/// cv::GaussianBlur(src, sigma) (Laplacian ksize 3, CV_32F, both with their default border),
+/// handed to `use` a band of at most `band_rows` (>= 1) rows at a time, top to bottom, as
+/// use(first_row, band): the same pixels as the whole-image computation (each band's blur is
+/// computed as a view of the whole image, with one row more each side for the Laplacian), while
+/// holding only two band-sized float buffers instead of two image-sized ones. `band` is valid
+/// during the call only. Throws scarmap::Error for another type, an empty image or band_rows < 1.
+void NormalisedLogBands(const cv::Mat& src, double sigma, int band_rows,
+                        const std::function<void(int first_row, const cv::Mat& band)>& use);
 
 /// Smallest sigma (px) that GaussianBlurCoarse computes at half resolution.
 constexpr double kCoarseMinSigma = 6.0;
