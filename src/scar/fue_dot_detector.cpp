@@ -31,41 +31,6 @@ float MedianChroma(const std::vector<const cv::Vec3f*>& at) {
   return MedianInPlace(c);
 }
 
-// The 8-connected part of {up >= level} that holds the up-pixel of `seed` (a pixel of `v`), where
-// up is `v` upsampled f times (cv::resize, INTER_LINEAR): *region_up a 0/255 map of up's size,
-// *box_up its bounding box; false when that up-pixel is below the level. Only the part of `v`
-// that can hold the region is upsampled. An up-pixel interpolates the (at most) 2 x 2 pixels of
-// `v` around it with weights that sum to one, so it reaches the level only where one of them does
-// (to within float rounding, which the margin kLevelSlack clears); two touching up-pixels have
-// such pixels within two of each other, so the region lies over one 8-connected part of them grown
-// by a pixel. The rectangle around that part, with two pixels more each side, interpolates the
-// region and its neighbours from the same pixels of `v` as the whole window (its edge is clamped
-// only where it is the window's own), so the flood fill finds the same region.
-bool HalfMaximumRegion(const cv::Mat& v, float level, cv::Point seed, int f, cv::Mat* region_up,
-                       cv::Rect* box_up) {
-  constexpr float kLevelSlack = 0.01f;  // L*, far above float rounding of values ~100
-  cv::Mat near;
-  cv::dilate(v >= level - kLevelSlack, near, cv::Mat());
-  if (!near.at<uchar>(seed)) return false;
-  cv::Mat part = cv::Mat::zeros(v.rows + 2, v.cols + 2, CV_8U);
-  cv::Rect box;
-  cv::floodFill(near, part, seed, 0, &box, 0, 0, 8 | cv::FLOODFILL_MASK_ONLY | (255 << 8));
-  const cv::Rect sub = cv::Rect(box.x - 2, box.y - 2, box.width + 4, box.height + 4) &
-                       cv::Rect(0, 0, v.cols, v.rows);
-  cv::Mat up;
-  cv::resize(v(sub), up, cv::Size(), f, f, cv::INTER_LINEAR);
-  const cv::Mat above = up >= level;
-  const cv::Point su((seed.x - sub.x) * f + f / 2, (seed.y - sub.y) * f + f / 2);
-  if (!above.at<uchar>(su)) return false;
-  cv::Mat filled = cv::Mat::zeros(above.rows + 2, above.cols + 2, CV_8U);
-  cv::floodFill(above, filled, su, 0, box_up, 0, 0, 8 | cv::FLOODFILL_MASK_ONLY | (255 << 8));
-  *region_up = cv::Mat::zeros(v.rows * f, v.cols * f, CV_8U);
-  filled(cv::Rect(1, 1, above.cols, above.rows))
-      .copyTo((*region_up)(cv::Rect(sub.x * f, sub.y * f, above.cols, above.rows)));
-  *box_up += cv::Point(sub.x * f, sub.y * f);
-  return true;
-}
-
 }  // namespace
 
 void FueDotOptions::Check() const {
@@ -244,7 +209,7 @@ FueDots DetectFueDots(const FueDotOptions& o, const WorkingImage& image, const F
       v = smooth(win);
       // Half-maximum region on a 4x upsampled window: sub-pixel area. The 8-connected part that
       // holds the candidate.
-      if (!HalfMaximumRegion(v, half_level, c.p - win.tl(), f, &region_up, &box_up)) break;
+      if (!UpsampledComponent(v, half_level, c.p - win.tl(), f, &region_up, &box_up)) break;
       // The frame's own edge is handled below; only the window's inner edges count here.
       compact = !((win.y > 0 && box_up.y == 0) ||
                   (win.br().y < size.height && box_up.br().y == region_up.rows) ||
