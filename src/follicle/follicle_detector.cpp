@@ -117,7 +117,8 @@ Follicles DetectFollicles(const FollicleOptions& o, const WorkingImage& image) {
   return f;
 }
 
-cv::Mat FollicleDensityMap(const FollicleOptions& o, const Follicles& f, const WorkingImage& image) {
+cv::Mat FollicleDensityMap(const FollicleOptions& o, const Follicles& f,
+                           const WorkingImage& image) {
   o.Check();
   if (image.lab.empty()) throw Error("FollicleDensityMap: image.lab is empty");
   const cv::Mat& mask = image.scalp_mask;

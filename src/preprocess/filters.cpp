@@ -205,7 +205,8 @@ void NormalisedLogBands(const cv::Mat& src, double sigma, int band_rows,
 bool UpsampledComponent(const cv::Mat& v, float level, cv::Point seed, int f, cv::Mat* region_up,
                         cv::Rect* box_up) {
   if (v.empty() || v.type() != CV_32FC1) throw Error("UpsampledComponent: expected CV_32FC1");
-  // A power of two: the interpolation's positions are exact, the same wherever the rectangle starts.
+  // A power of two: the interpolation's positions are exact, the same wherever the rectangle
+  // starts.
   if (f < 1 || f > 16 || (f & (f - 1)) != 0)
     throw Error("UpsampledComponent: the factor must be 1, 2, 4, 8 or 16");
   if (!cv::Rect(0, 0, v.cols, v.rows).contains(seed))

@@ -56,7 +56,8 @@ FueDots DetectFueDots(const FueDotOptions& o, const WorkingImage& image, const F
   const cv::Mat flat = FlattenLightness({}, image.lab, scalp, image.px_per_mm);
   // Hair out, including what the hair mask missed (a gap between dense stubble is then skin, not
   // a light spot) and hairs lighter than the skin (white stubble is not a dot).
-  cv::Mat clean = RemoveHair(flat, fol.hair_mask, image.px_per_mm, o.hair_closing_mm, o.hair_opening_mm);
+  cv::Mat clean =
+      RemoveHair(flat, fol.hair_mask, image.px_per_mm, o.hair_closing_mm, o.hair_opening_mm);
 
   // Scale-normalised LoG over dot radii (sigma = r / sqrt(2)): the strongest response and the
   // index of its scale (8-bit), computed in bands of rows (two small buffers, not two maps).

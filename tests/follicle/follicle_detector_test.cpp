@@ -77,8 +77,9 @@ TEST(DetectFollicles, HairsPerUnitScalesHairsNotUnits) {
   const Follicles a = DetectFollicles(one, w), b = DetectFollicles(three, w);
   ASSERT_EQ(a.exits_px.size(), b.exits_px.size());
   EXPECT_DOUBLE_EQ(b.hairs_per_unit, 3.0);
-  EXPECT_NEAR(cv::mean(FollicleDensityMap(three, b, w))[0], 3.0 * cv::mean(FollicleDensityMap(one, a, w))[0],
-              1e-3 * cv::mean(FollicleDensityMap(three, b, w))[0]);
+  const double density_one = cv::mean(FollicleDensityMap(one, a, w))[0];
+  const double density_three = cv::mean(FollicleDensityMap(three, b, w))[0];
+  EXPECT_NEAR(density_three, 3.0 * density_one, 1e-3 * density_three);
   FollicleOptions bad;
   bad.hairs_per_unit = 0.5;
   EXPECT_THROW(bad.Check(), Error);
@@ -87,7 +88,8 @@ TEST(DetectFollicles, HairsPerUnitScalesHairsNotUnits) {
 // The on-demand density map, from exits placed by hand: an exit counts hairs_per_unit hairs over
 // the scalp part of the box around each pixel, and nothing beyond the box.
 TEST(FollicleDensityMap, CountsExitsOverTheScalpInTheirBox) {
-  WorkingImage w = testing::MakeWorking(cv::Mat(200, 300, CV_8UC3, cv::Scalar(150, 170, 205)), 10.0);
+  WorkingImage w =
+      testing::MakeWorking(cv::Mat(200, 300, CV_8UC3, cv::Scalar(150, 170, 205)), 10.0);
   w.scalp_mask = cv::Mat::zeros(w.lab.size(), CV_8U);
   w.scalp_mask(cv::Rect(0, 0, 150, 200)).setTo(255);  // the left half is scalp
   FollicleOptions o;
