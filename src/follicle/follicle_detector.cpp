@@ -10,9 +10,6 @@
 #include "scarmap/preprocess/stats.hpp"
 
 namespace scarmap {
-namespace {
-
-}  // namespace
 
 void FollicleOptions::Check() const {
   if (!(min_hair_width_mm > 0.0 && min_hair_width_mm < max_hair_width_mm))
@@ -29,46 +26,53 @@ Follicles DetectFollicles(const FollicleOptions& o, const WorkingImage& image) {
   o.Check();
   if (image.lab.empty()) throw Error("DetectFollicles: image.lab is empty");
   const cv::Mat& mask = image.scalp_mask;
-  const cv::Mat flat = FlattenLightness({}, image.lab, mask, image.px_per_mm);
+  const cv::Size size = image.lab.size();
 
-  // Black-hat with a disc just wider than the thickest hair.
+  // Black-hat with a disc just wider than the thickest hair. Each full-size map is released as
+  // soon as the next one exists (the peak is two float maps and the morphology's own).
   const int d = std::max(3, static_cast<int>(std::ceil(image.MmToPx(o.max_hair_width_mm) * 1.6)) | 1);
   const cv::Mat disc = cv::getStructuringElement(cv::MORPH_ELLIPSE, {d, d});
-  cv::Mat smooth, resp;
-  const double s0 = std::max(0.5, image.MmToPx(o.min_hair_width_mm) * 0.5);
-  cv::GaussianBlur(flat, smooth, cv::Size(0, 0), s0);
-  cv::morphologyEx(smooth, resp, cv::MORPH_BLACKHAT, disc);
+  cv::Mat resp;
+  {
+    cv::Mat smooth;
+    {
+      const cv::Mat flat = FlattenLightness({}, image.lab, mask, image.px_per_mm);
+      const double s0 = std::max(0.5, image.MmToPx(o.min_hair_width_mm) * 0.5);
+      cv::GaussianBlur(flat, smooth, cv::Size(0, 0), s0);
+    }
+    cv::morphologyEx(smooth, resp, cv::MORPH_BLACKHAT, disc);
+  }
 
   const double sigma = RobustSigma(resp, mask, 0.2);
   const double hi = std::max(o.noise_sigmas * sigma, o.min_contrast_L);
-  cv::Mat strong = resp > hi, weak = resp > 0.5 * hi;
-  if (!mask.empty()) {
-    strong &= mask;
-    weak &= mask;
-  }
-  // Hysteresis: weak components that contain a strong pixel.
   cv::Mat labels, stats, cents;
-  const int n = cv::connectedComponentsWithStats(weak, labels, stats, cents, 8, CV_32S);
-  std::vector<uchar> keep(n, 0);
-  for (int y = 0; y < labels.rows; ++y) {
-    const int* l = labels.ptr<int>(y);
-    const uchar* s = strong.ptr<uchar>(y);
-    for (int x = 0; x < labels.cols; ++x)
-      if (s[x]) keep[l[x]] = 1;
+  int n = 0;
+  std::vector<uchar> keep;
+  {
+    cv::Mat strong = resp > hi, weak = resp > 0.5 * hi;
+    if (!mask.empty()) {
+      strong &= mask;
+      weak &= mask;
+    }
+    // Hysteresis: weak components that contain a strong pixel.
+    n = cv::connectedComponentsWithStats(weak, labels, stats, cents, 8, CV_32S);
+    keep.assign(n, 0);
+    for (int y = 0; y < labels.rows; ++y) {
+      const int* l = labels.ptr<int>(y);
+      const uchar* s = strong.ptr<uchar>(y);
+      for (int x = 0; x < labels.cols; ++x)
+        if (s[x]) keep[l[x]] = 1;
+    }
+    keep[0] = 0;
   }
-  keep[0] = 0;
 
   Follicles f;
   f.hairs_per_unit = o.hairs_per_unit;
-  f.darkness = resp;
-  f.hair_mask = cv::Mat::zeros(flat.size(), CV_8U);
+  f.hair_mask = cv::Mat::zeros(size, CV_8U);
   std::vector<double> areas;
   for (int i = 1; i < n; ++i)
     if (keep[i]) areas.push_back(stats.at<int>(i, cv::CC_STAT_AREA));
-  if (areas.empty()) {
-    f.density_per_cm2 = cv::Mat::zeros(flat.size(), CV_32F);
-    return f;
-  }
+  if (areas.empty()) return f;
   std::vector<double> sorted = areas;
   std::sort(sorted.begin(), sorted.end());
   // Single units dominate the components: their median area is the area of one unit. A
@@ -88,6 +92,7 @@ Follicles DetectFollicles(const FollicleOptions& o, const WorkingImage& image) {
       if (r[x] > best[l[x]]) best[l[x]] = r[x], darkest[l[x]] = {x, y};
     }
   }
+  resp.release();
   for (int i = 1; i < n; ++i) {
     if (!keep[i]) continue;
     const double area = stats.at<int>(i, cv::CC_STAT_AREA);
@@ -109,8 +114,17 @@ Follicles DetectFollicles(const FollicleOptions& o, const WorkingImage& image) {
     }
   }
 
-  // Density map: hairs per cm^2 within a disc.
-  cv::Mat dots = cv::Mat::zeros(flat.size(), CV_32F);
+  return f;
+}
+
+cv::Mat FollicleDensityMap(const FollicleOptions& o, const Follicles& f,
+                           const WorkingImage& image) {
+  o.Check();
+  if (image.lab.empty()) throw Error("FollicleDensityMap: image.lab is empty");
+  const cv::Mat& mask = image.scalp_mask;
+  const cv::Size size = image.lab.size();
+  // Hairs per cm^2 within a disc (a box of the same width).
+  cv::Mat dots = cv::Mat::zeros(size, CV_32F);
   for (const auto& p : f.exits_px) {
     const int x = std::clamp(static_cast<int>(std::lround(p.x)), 0, dots.cols - 1);
     const int y = std::clamp(static_cast<int>(std::lround(p.y)), 0, dots.rows - 1);
@@ -119,14 +133,17 @@ Follicles DetectFollicles(const FollicleOptions& o, const WorkingImage& image) {
   const int k = 2 * static_cast<int>(std::lround(image.MmToPx(o.density_radius_mm))) + 1;
   cv::Mat cnt, area;
   cv::blur(dots, cnt, cv::Size(k, k));
-  cv::Mat m32;
-  if (mask.empty()) m32 = cv::Mat::ones(flat.size(), CV_32F);
-  else mask.convertTo(m32, CV_32F, 1.0 / 255.0);
-  cv::blur(m32, area, cv::Size(k, k));
-  // count per px / (scalp px per px) -> per px of scalp -> per cm^2.
+  dots.release();
+  {
+    cv::Mat m32;
+    if (mask.empty()) m32 = cv::Mat::ones(size, CV_32F);
+    else mask.convertTo(m32, CV_32F, 1.0 / 255.0);
+    cv::blur(m32, area, cv::Size(k, k));
+  }
+  // count per px / (scalp px per px) -> per px of scalp -> per cm^2 (f.hairs_per_unit hairs per
+  // exit).
   const double px_per_cm2 = image.px_per_mm * image.px_per_mm * 100.0;
-  f.density_per_cm2 = cnt / cv::max(area, 1e-3f) * (px_per_cm2 * o.hairs_per_unit);
-  return f;
+  return cnt / cv::max(area, 1e-3f) * (px_per_cm2 * f.hairs_per_unit);
 }
 
 }  // namespace scarmap

@@ -183,6 +183,61 @@ cv::Mat GaussianBlurBands(const cv::Mat& src, double sigma) {
   return dst;
 }
 
+void NormalisedLogBands(const cv::Mat& src, double sigma, int band_rows,
+                        const std::function<void(int first_row, const cv::Mat& band)>& use) {
+  if (src.empty() || src.type() != CV_32FC1) throw Error("NormalisedLogBands: expected CV_32FC1");
+  if (band_rows < 1) throw Error("NormalisedLogBands: band_rows must be >= 1");
+  cv::Mat g, lap;
+  for (int y0 = 0; y0 < src.rows; y0 += band_rows) {
+    const int y1 = std::min(src.rows, y0 + band_rows);
+    // The blur of the band and of the row beyond it each side (a view: its own neighbours); the
+    // Laplacian of those rows, whose first and last rows are dropped (where they are the image's
+    // own border rows, the reflected border is the whole image's).
+    const int top = std::max(0, y0 - 1), bottom = std::min(src.rows, y1 + 1);
+    cv::GaussianBlur(src.rowRange(top, bottom), g, cv::Size(0, 0), sigma);
+    cv::Laplacian(g, lap, CV_32F, 3);
+    cv::Mat band = lap.rowRange(y0 - top, y0 - top + (y1 - y0));
+    band *= -sigma * sigma;
+    use(y0, band);
+  }
+}
+
+bool UpsampledComponent(const cv::Mat& v, float level, cv::Point seed, int f, cv::Mat* region_up,
+                        cv::Rect* box_up) {
+  if (v.empty() || v.type() != CV_32FC1) throw Error("UpsampledComponent: expected CV_32FC1");
+  // A power of two: the interpolation's positions are exact, the same wherever the rectangle
+  // starts.
+  if (f < 1 || f > 16 || (f & (f - 1)) != 0)
+    throw Error("UpsampledComponent: the factor must be 1, 2, 4, 8 or 16");
+  if (!cv::Rect(0, 0, v.cols, v.rows).contains(seed))
+    throw Error("UpsampledComponent: the seed must be a pixel of the image");
+  // Up to the rounding of the interpolation (a few units in the last place of the values), kept
+  // clear of by a margin relative to them.
+  double lo = 0, hi = 0;
+  cv::minMaxLoc(v, &lo, &hi);
+  const float slack = static_cast<float>(1e-4 * std::max({1.0, std::abs(lo), std::abs(hi)}));
+  cv::Mat near;
+  cv::dilate(v >= level - slack, near, cv::Mat());
+  if (!near.at<uchar>(seed)) return false;
+  cv::Mat part = cv::Mat::zeros(v.rows + 2, v.cols + 2, CV_8U);
+  cv::Rect box;
+  cv::floodFill(near, part, seed, 0, &box, 0, 0, 8 | cv::FLOODFILL_MASK_ONLY | (255 << 8));
+  const cv::Rect sub = cv::Rect(box.x - 2, box.y - 2, box.width + 4, box.height + 4) &
+                       cv::Rect(0, 0, v.cols, v.rows);
+  cv::Mat up;
+  cv::resize(v(sub), up, cv::Size(), f, f, cv::INTER_LINEAR);
+  const cv::Mat above = up >= level;
+  const cv::Point su((seed.x - sub.x) * f + f / 2, (seed.y - sub.y) * f + f / 2);
+  if (!above.at<uchar>(su)) return false;
+  cv::Mat filled = cv::Mat::zeros(above.rows + 2, above.cols + 2, CV_8U);
+  cv::floodFill(above, filled, su, 0, box_up, 0, 0, 8 | cv::FLOODFILL_MASK_ONLY | (255 << 8));
+  *region_up = cv::Mat::zeros(v.rows * f, v.cols * f, CV_8U);
+  filled(cv::Rect(1, 1, above.cols, above.rows))
+      .copyTo((*region_up)(cv::Rect(sub.x * f, sub.y * f, above.cols, above.rows)));
+  *box_up += cv::Point(sub.x * f, sub.y * f);
+  return true;
+}
+
 cv::Mat GaussianBlurCoarse(const cv::Mat& src, double sigma) {
   if (src.empty() || src.depth() != CV_32F) throw Error("GaussianBlurCoarse: expected CV_32F");
   if (!(sigma >= kCoarseMinSigma)) return GaussianBlurBands(src, sigma);

@@ -1,6 +1,7 @@
 #include "scarmap/scar/fue_dot_detector.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <map>
 
@@ -8,6 +9,7 @@
 
 #include "scarmap/core/status.hpp"
 #include "scarmap/preprocess/color.hpp"
+#include "scarmap/preprocess/filters.hpp"
 #include "scarmap/preprocess/stats.hpp"
 
 namespace scarmap {
@@ -47,7 +49,6 @@ FueDots DetectFueDots(const FueDotOptions& o, const WorkingImage& image, const F
   o.Check();
   if (image.lab.empty()) throw Error("DetectFueDots: image.lab is empty");
   FueDots out;
-  out.labels = cv::Mat::zeros(image.lab.size(), CV_32S);
   const cv::Mat& scalp = image.scalp_mask;
   const cv::Size size = image.lab.size();
 
@@ -55,47 +56,60 @@ FueDots DetectFueDots(const FueDotOptions& o, const WorkingImage& image, const F
   const cv::Mat flat = FlattenLightness({}, image.lab, scalp, image.px_per_mm);
   // Hair out, including what the hair mask missed (a gap between dense stubble is then skin, not
   // a light spot) and hairs lighter than the skin (white stubble is not a dot).
-  const cv::Mat clean = RemoveHair(flat, fol.hair_mask, image.px_per_mm, o.hair_closing_mm, o.hair_opening_mm);
+  cv::Mat clean =
+      RemoveHair(flat, fol.hair_mask, image.px_per_mm, o.hair_closing_mm, o.hair_opening_mm);
 
-  // Scale-normalised LoG over dot radii (sigma = r / sqrt(2)).
+  // Scale-normalised LoG over dot radii (sigma = r / sqrt(2)): the strongest response and the
+  // index of its scale (8-bit), computed in bands of rows (two small buffers, not two maps).
   const double rmin = image.MmToPx(o.min_diameter_mm / 2.0);
   const double rmax = image.MmToPx(o.max_diameter_mm / 2.0);
-  cv::Mat best(size, CV_32F, cv::Scalar(0)), best_r(size, CV_32F, cv::Scalar(0));
-  const int nscales = 5;
-  for (int k = 0; k < nscales; ++k) {
-    const double r = rmin * std::pow(rmax / rmin, k / (nscales - 1.0));
-    const double s = std::max(0.7, r / std::sqrt(2.0));
-    cv::Mat g, lap;
-    cv::GaussianBlur(clean, g, cv::Size(0, 0), s);
-    cv::Laplacian(g, lap, CV_32F, 3);
-    lap *= -s * s;  // bright blob -> positive
-    cv::Mat better = lap > best;
-    lap.copyTo(best, better);
-    best_r.setTo(r, better);
+  constexpr int kScales = 5, kBandRows = 256;
+  std::array<float, kScales> radius;  // as a float map held them
+  cv::Mat best(size, CV_32F, cv::Scalar(0)), best_k(size, CV_8U, cv::Scalar(0));
+  for (int k = 0; k < kScales; ++k) {
+    const double r = rmin * std::pow(rmax / rmin, k / (kScales - 1.0));
+    radius[k] = static_cast<float>(r);
+    NormalisedLogBands(clean, std::max(0.7, r / std::sqrt(2.0)), kBandRows,
+                       [&](int y0, const cv::Mat& lap) {  // bright blob -> positive
+                         for (int i = 0; i < lap.rows; ++i) {
+                           const float* l = lap.ptr<float>(i);
+                           float* b = best.ptr<float>(y0 + i);
+                           uchar* bk = best_k.ptr<uchar>(y0 + i);
+                           for (int x = 0; x < size.width; ++x)
+                             if (l[x] > b[x]) b[x] = l[x], bk[x] = static_cast<uchar>(k);
+                         }
+                       });
+  }
+  double contrast_noise = 0;
+  {
+    // The residual texture around a wide blur, which only a robust spread reads: the blur at
+    // half resolution (GaussianBlurCoarse) from kCoarseMinSigma px.
+    cv::Mat g = GaussianBlurCoarse(clean, std::max(1.0, rmax));
+    cv::subtract(clean, g, g);
+    contrast_noise = RobustSigma(g, scalp, 0.1);
   }
   const double noise = RobustSigma(best, scalp, 0.1);
-  const double contrast_noise = RobustSigma(clean - [&] {
-    cv::Mat g;
-    cv::GaussianBlur(clean, g, cv::Size(0, 0), std::max(1.0, rmax));
-    return g;
-  }(), scalp, 0.1);
 
   // Local maxima above threshold.
-  cv::Mat dil;
-  cv::dilate(best, dil, cv::getStructuringElement(cv::MORPH_ELLIPSE, {5, 5}));
   std::vector<Candidate> cands;
-  const float thr = static_cast<float>(std::max(3.0 * noise, 0.5 * o.min_contrast_L));
-  for (int y = 1; y < size.height - 1; ++y) {
-    const float* b = best.ptr<float>(y);
-    const float* d = dil.ptr<float>(y);
-    const uchar* m = scalp.empty() ? nullptr : scalp.ptr<uchar>(y);
-    const uchar* e = exclude.empty() ? nullptr : exclude.ptr<uchar>(y);
-    for (int x = 1; x < size.width - 1; ++x) {
-      if (b[x] < thr || b[x] < d[x]) continue;
-      if ((m && !m[x]) || (e && e[x])) continue;
-      cands.push_back({{x, y}, b[x], best_r.at<float>(y, x)});
+  {
+    cv::Mat dil;
+    cv::dilate(best, dil, cv::getStructuringElement(cv::MORPH_ELLIPSE, {5, 5}));
+    const float thr = static_cast<float>(std::max(3.0 * noise, 0.5 * o.min_contrast_L));
+    for (int y = 1; y < size.height - 1; ++y) {
+      const float* b = best.ptr<float>(y);
+      const float* d = dil.ptr<float>(y);
+      const uchar* m = scalp.empty() ? nullptr : scalp.ptr<uchar>(y);
+      const uchar* e = exclude.empty() ? nullptr : exclude.ptr<uchar>(y);
+      for (int x = 1; x < size.width - 1; ++x) {
+        if (b[x] < thr || b[x] < d[x]) continue;
+        if ((m && !m[x]) || (e && e[x])) continue;
+        cands.push_back({{x, y}, b[x], radius[best_k.at<uchar>(y, x)]});
+      }
     }
   }
+  best.release();
+  best_k.release();
   std::sort(cands.begin(), cands.end(),
             [](const Candidate& a, const Candidate& b) { return a.response > b.response; });
 
@@ -111,6 +125,8 @@ FueDots DetectFueDots(const FueDotOptions& o, const WorkingImage& image, const F
   if (!hair.empty()) cv::dilate(hair, hair_halo, cv::Mat());
   cv::Mat smooth;
   cv::GaussianBlur(clean, smooth, cv::Size(0, 0), 0.8);
+  clean.release();
+  out.labels = cv::Mat::zeros(size, CV_32S);
   // The ring's offsets for each candidate radius (there are nscales of them).
   std::map<double, std::vector<cv::Point>> rings;
   auto ring_offsets = [&](double radius) -> const std::vector<cv::Point>& {
@@ -192,17 +208,9 @@ FueDots DetectFueDots(const FueDotOptions& o, const WorkingImage& image, const F
       const int half = (attempt + 1) * (static_cast<int>(std::ceil(std::max(3.0 * rmax, 4.0 * c.radius_px))) + 2);
       win = cv::Rect(c.p.x - half, c.p.y - half, 2 * half + 1, 2 * half + 1) & frame;
       v = smooth(win);
-      // Half-maximum region on a 4x upsampled window: sub-pixel area.
-      cv::Mat up;
-      cv::resize(v, up, cv::Size(), f, f, cv::INTER_LINEAR);
-      // The 8-connected part that holds the candidate (a flood fill visits only its pixels).
-      const cv::Mat above = up >= half_level;
-      const cv::Point cu(std::min((c.p.x - win.x) * f + f / 2, above.cols - 1),
-                         std::min((c.p.y - win.y) * f + f / 2, above.rows - 1));
-      if (!above.at<uchar>(cu)) break;
-      cv::Mat filled = cv::Mat::zeros(above.rows + 2, above.cols + 2, CV_8U);
-      cv::floodFill(above, filled, cu, 0, &box_up, 0, 0, 8 | cv::FLOODFILL_MASK_ONLY | (255 << 8));
-      region_up = filled(cv::Rect(1, 1, above.cols, above.rows));
+      // Half-maximum region on a 4x upsampled window: sub-pixel area. The 8-connected part that
+      // holds the candidate.
+      if (!UpsampledComponent(v, half_level, c.p - win.tl(), f, &region_up, &box_up)) break;
       // The frame's own edge is handled below; only the window's inner edges count here.
       compact = !((win.y > 0 && box_up.y == 0) ||
                   (win.br().y < size.height && box_up.br().y == region_up.rows) ||

@@ -61,7 +61,7 @@ TEST(DetectFollicles, DensityMapMatchesTheCount) {
   const WorkingImage w = Stubble(600, {150, 170, 205}, {40, 40, 50}, &drawn);
   const Follicles f = DetectFollicles({}, w);
   const double area_cm2 = 640.0 * 480.0 / (12.0 * 12.0) / 100.0;
-  const double mean = cv::mean(f.density_per_cm2)[0];
+  const double mean = cv::mean(FollicleDensityMap({}, f, w))[0];
   const double hairs = f.exits_px.size() * f.hairs_per_unit;
   EXPECT_DOUBLE_EQ(f.hairs_per_unit, FollicleOptions{}.hairs_per_unit);
   EXPECT_NEAR(mean, hairs / area_cm2, 0.15 * hairs / area_cm2);
@@ -77,11 +77,46 @@ TEST(DetectFollicles, HairsPerUnitScalesHairsNotUnits) {
   const Follicles a = DetectFollicles(one, w), b = DetectFollicles(three, w);
   ASSERT_EQ(a.exits_px.size(), b.exits_px.size());
   EXPECT_DOUBLE_EQ(b.hairs_per_unit, 3.0);
-  EXPECT_NEAR(cv::mean(b.density_per_cm2)[0], 3.0 * cv::mean(a.density_per_cm2)[0],
-              1e-3 * cv::mean(b.density_per_cm2)[0]);
+  const double density_one = cv::mean(FollicleDensityMap(one, a, w))[0];
+  const double density_three = cv::mean(FollicleDensityMap(three, b, w))[0];
+  EXPECT_NEAR(density_three, 3.0 * density_one, 1e-3 * density_three);
   FollicleOptions bad;
   bad.hairs_per_unit = 0.5;
   EXPECT_THROW(bad.Check(), Error);
+}
+
+// The on-demand density map, from exits placed by hand: an exit counts hairs_per_unit hairs over
+// the scalp part of the box around each pixel, and nothing beyond the box.
+TEST(FollicleDensityMap, CountsExitsOverTheScalpInTheirBox) {
+  WorkingImage w =
+      testing::MakeWorking(cv::Mat(200, 300, CV_8UC3, cv::Scalar(150, 170, 205)), 10.0);
+  w.scalp_mask = cv::Mat::zeros(w.lab.size(), CV_8U);
+  w.scalp_mask(cv::Rect(0, 0, 150, 200)).setTo(255);  // the left half is scalp
+  FollicleOptions o;
+  o.density_radius_mm = 2.0;  // a box of 41 x 41 px
+  Follicles f;
+  f.hairs_per_unit = 3.0;
+  f.exits_px = {{140.0, 100.0}, {140.4, 99.6}};  // both on pixel (140, 100)
+  const cv::Mat d = FollicleDensityMap(o, f, w);
+  ASSERT_EQ(d.size(), w.lab.size());
+  ASSERT_EQ(d.type(), CV_32F);
+  const double px_per_cm2 = 10.0 * 10.0 * 100.0, whole = 6.0 / (41.0 * 41.0) * px_per_cm2;
+  // A box wholly on the scalp: 2 exits x 3 hairs over 41^2 px (the exit on its edge or not).
+  EXPECT_NEAR(d.at<float>(100, 125), whole, 1e-3 * whole);
+  EXPECT_NEAR(d.at<float>(80, 125), whole, 1e-3 * whole);
+  // Boxes across the scalp's edge (x 150): only their scalp columns count.
+  EXPECT_NEAR(d.at<float>(100, 140), whole * 41.0 / 30.0, 1e-3 * whole);
+  EXPECT_NEAR(d.at<float>(100, 160), whole * 41.0 / 10.0, 1e-3 * whole);
+  // Boxes that miss the exits.
+  EXPECT_NEAR(d.at<float>(100, 161), 0.0, 1e-3 * whole);
+  EXPECT_NEAR(d.at<float>(59, 140), 0.0, 1e-3 * whole);
+  // Without exits, zero everywhere.
+  double lo = 0, hi = 0;
+  cv::minMaxLoc(FollicleDensityMap(o, Follicles{}, w), &lo, &hi);
+  EXPECT_EQ(lo, 0.0);
+  EXPECT_EQ(hi, 0.0);
+  w.lab = cv::Mat();
+  EXPECT_THROW(FollicleDensityMap(o, f, w), Error);
 }
 
 }  // namespace

@@ -153,6 +153,96 @@ TEST(GaussianBlurBands, BitIdenticalToGaussianBlur) {
   cv::setNumThreads(threads);
 }
 
+// Band by band, the same pixels as the whole image: bands of 1 row, of sizes that do and do not
+// divide the height, and one band larger than the image; sigmas narrower and wider than a band.
+TEST(NormalisedLogBands, BitIdenticalToTheWholeImage) {
+  cv::RNG rng(5);
+  cv::Mat img(203, 131, CV_32F);
+  rng.fill(img, cv::RNG::UNIFORM, 0, 100);
+  cv::GaussianBlur(img, img, cv::Size(0, 0), 1.0);  // some structure, not only pixel noise
+  for (double sigma : {0.7, 2.1, 6.8, 20.0}) {
+    cv::Mat g, ref;
+    cv::GaussianBlur(img, g, cv::Size(0, 0), sigma);
+    cv::Laplacian(g, ref, CV_32F, 3);
+    ref *= -sigma * sigma;
+    for (int band_rows : {1, 7, 29, 64, 203, 500}) {
+      cv::Mat got(img.size(), CV_32F, cv::Scalar(-1e30));
+      int next = 0;
+      NormalisedLogBands(img, sigma, band_rows, [&](int y0, const cv::Mat& band) {
+        EXPECT_EQ(y0, next);  // in order, each row once
+        ASSERT_EQ(band.cols, img.cols);
+        ASSERT_LE(band.rows, band_rows);
+        band.copyTo(got.rowRange(y0, y0 + band.rows));
+        next = y0 + band.rows;
+      });
+      EXPECT_EQ(next, img.rows);
+      EXPECT_EQ(Differ(got, ref), 0) << "sigma " << sigma << " bands of " << band_rows;
+    }
+  }
+  double lo = 0, hi = 0;
+  cv::Mat g, ref;
+  cv::GaussianBlur(img, g, cv::Size(0, 0), 2.1);
+  cv::Laplacian(g, ref, CV_32F, 3);
+  cv::minMaxLoc(ref, &lo, &hi);
+  EXPECT_GT(hi - lo, 1.0);  // the comparison above was not of flat images
+  auto none = [](int, const cv::Mat&) {};
+  EXPECT_THROW(NormalisedLogBands(cv::Mat::zeros(4, 4, CV_8U), 1.0, 4, none), Error);
+  EXPECT_THROW(NormalisedLogBands(img, 1.0, 0, none), Error);
+}
+
+// The part of the upsampled window that holds the seed, found on the rectangle that can hold it:
+// the same pixels and box as upsampling the whole window, on smooth fields with spots and
+// plateaus, levels from low (one part across the window) to high (a spot's top), seeds anywhere
+// (on the edges too).
+TEST(UpsampledComponent, SameAsTheWholeWindowUpsampled) {
+  cv::RNG rng(11);
+  int found = 0, small = 0, below = 0;
+  for (int trial = 0; trial < 300; ++trial) {
+    const cv::Size size(rng.uniform(1, 70), rng.uniform(1, 70));
+    cv::Mat v(size, CV_32F);
+    rng.fill(v, cv::RNG::NORMAL, 60, 8);
+    cv::GaussianBlur(v, v, cv::Size(0, 0), rng.uniform(0.5, 4.0));
+    for (int k = 0; k < 3; ++k)  // light spots
+      cv::circle(v, {rng.uniform(0, size.width), rng.uniform(0, size.height)},
+                 rng.uniform(1, 8), cv::Scalar(rng.uniform(62.0, 75.0)), cv::FILLED);
+    if (trial % 5 == 0) v.setTo(70.0f, v > 64.0f);  // flat tops: values exactly at the level
+    const int f = 1 << rng.uniform(0, 4);  // 1, 2, 4, 8
+    const cv::Point seed(rng.uniform(0, size.width), rng.uniform(0, size.height));
+    const float level = trial % 5 == 0 ? 70.0f : static_cast<float>(rng.uniform(55.0, 72.0));
+    cv::Mat up;
+    cv::resize(v, up, cv::Size(), f, f, cv::INTER_LINEAR);
+    const cv::Mat above = up >= level;
+    const cv::Point su(seed.x * f + f / 2, seed.y * f + f / 2);
+    cv::Mat region;
+    cv::Rect box;
+    const bool got = UpsampledComponent(v, level, seed, f, &region, &box);
+    SCOPED_TRACE(testing::Message() << "trial " << trial << " size " << size << " f " << f);
+    if (!above.at<uchar>(su)) {
+      EXPECT_FALSE(got);
+      ++below;
+      continue;
+    }
+    ASSERT_TRUE(got);
+    cv::Mat filled = cv::Mat::zeros(above.rows + 2, above.cols + 2, CV_8U);
+    cv::Rect ref_box;
+    cv::floodFill(above, filled, su, 0, &ref_box, 0, 0, 8 | cv::FLOODFILL_MASK_ONLY | (255 << 8));
+    EXPECT_EQ(Differ(region, filled(cv::Rect(1, 1, above.cols, above.rows))), 0);
+    EXPECT_EQ(box, ref_box);
+    ++found;
+    // A part that covers less than half the window: the rectangle upsampled was a part of it.
+    if (cv::countNonZero(region) * 2 < region.total()) ++small;
+  }
+  EXPECT_GT(found, 50);
+  EXPECT_GT(small, 20);
+  EXPECT_GT(below, 20);
+  cv::Mat region;
+  cv::Rect box;
+  const cv::Mat v(8, 8, CV_32F, cv::Scalar(1));
+  EXPECT_THROW(UpsampledComponent(v, 0.5f, {0, 0}, 3, &region, &box), Error);
+  EXPECT_THROW(UpsampledComponent(v, 0.5f, {8, 0}, 4, &region, &box), Error);
+  EXPECT_THROW(UpsampledComponent(cv::Mat(8, 8, CV_8U), 0.5f, {0, 0}, 4, &region, &box), Error);
+}
+
 TEST(WithinDistance, EqualsTheThresholdedDistanceTransform) {
   // Blobs, salt and holes touching the borders; a single dot; distances at and between the
   // lengths of integer offsets (1, sqrt 2, 5, ...) and wider than the image.

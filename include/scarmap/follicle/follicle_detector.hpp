@@ -40,11 +40,20 @@ struct Follicles {
   std::vector<cv::Point2d> exits_px;
   double hairs_per_unit = 2.0;        ///< hairs counted per exit (FollicleOptions)
   cv::Mat hair_mask;                  ///< CV_8U working, 255 = hair pixel (excluded from skin)
-  cv::Mat darkness;                   ///< CV_32F working, black-hat response (L* units)
-  cv::Mat density_per_cm2;            ///< CV_32F working, local hair (not unit) density
 };
 
 /// Detects hair exits inside image.scalp_mask (uses image.lab; an empty scalp mask = everywhere).
+/// Holds at most about three working-size float maps at once (one photo's analysis keeps only
+/// the result: exits and the 8-bit hair mask).
 Follicles DetectFollicles(const FollicleOptions& options, const WorkingImage& image);
+
+/// The local hair (not unit) density of `follicles` (found by DetectFollicles on `image`), per
+/// cm^2 of scalp: CV_32F, working size; each pixel counts the exits (x hairs_per_unit) within a
+/// box of side 2 * round(density_radius_mm in px) + 1 centred on it, over the scalp area
+/// (image.scalp_mask; empty = everywhere) in that box (at least 0.001 of it). Zero everywhere
+/// without exits. Computed on demand (four working-size float maps while it runs): nothing in
+/// the pipeline needs it. Throws scarmap::Error for bad options or an image without lab.
+cv::Mat FollicleDensityMap(const FollicleOptions& options, const Follicles& follicles,
+                           const WorkingImage& image);
 
 }  // namespace scarmap

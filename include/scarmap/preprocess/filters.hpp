@@ -2,6 +2,8 @@
 // gives the same pixels as the OpenCV call it replaces (tested pixel for pixel), only cheaper.
 #pragma once
 
+#include <functional>
+
 #include <opencv2/core.hpp>
 
 namespace scarmap {
@@ -12,6 +14,33 @@ namespace scarmap {
 /// any channel count are split; other depths are passed to cv::GaussianBlur whole. Throws
 /// cv::Exception where cv::GaussianBlur would.
 cv::Mat GaussianBlurBands(const cv::Mat& src, double sigma);
+
+/// The scale-normalised Laplacian of Gaussian of `src` (CV_32FC1), -sigma^2 * cv::Laplacian of
+/// cv::GaussianBlur(src, sigma) (Laplacian ksize 3, CV_32F, both with their default border),
+/// handed to `use` a band of at most `band_rows` (>= 1) rows at a time, top to bottom, as
+/// use(first_row, band): the same pixels as the whole-image computation (each band's blur is
+/// computed as a view of the whole image, with one row more each side for the Laplacian), while
+/// holding only two band-sized float buffers instead of two image-sized ones. `band` is valid
+/// during the call only. Throws scarmap::Error for another type, an empty image or band_rows < 1.
+void NormalisedLogBands(const cv::Mat& src, double sigma, int band_rows,
+                        const std::function<void(int first_row, const cv::Mat& band)>& use);
+
+/// The 8-connected part of {up >= level} that holds the up-pixel of `seed` (a pixel of `v`, whose
+/// up-pixel is ((seed + 0.5) * f) truncated), where up is `v` (CV_32FC1) upsampled f times
+/// (cv::resize by fx = fy = f, INTER_LINEAR): the same pixels as that resize, >= level and a
+/// cv::floodFill (8-connected, mask only) from there. *region_up gets a 0/255 CV_8U map of up's
+/// size, *box_up the part's bounding box in it; returns false (outputs untouched) when the seed's
+/// up-pixel is below the level. Only the rectangle of `v` that can hold the part is upsampled: an
+/// up-pixel interpolates the 2 x 2 pixels of `v` around it with weights that sum to one, so it
+/// reaches the level only where one of them does (to within rounding, cleared by a margin of
+/// 1e-4 of the largest |value|); two touching up-pixels have such pixels within two of each other,
+/// so the part lies over one 8-connected part of them grown by a pixel; that part's rectangle with
+/// two pixels more each side interpolates the part and its neighbours from the same pixels of `v`
+/// as the whole image (its edge is clamped only where it is the image's own; f a power of two keeps
+/// the interpolation's positions exact wherever the rectangle starts). Throws scarmap::Error for
+/// another type, f not 1, 2, 4, 8 or 16, or a seed outside `v`.
+bool UpsampledComponent(const cv::Mat& v, float level, cv::Point seed, int f, cv::Mat* region_up,
+                        cv::Rect* box_up);
 
 /// Smallest sigma (px) that GaussianBlurCoarse computes at half resolution.
 constexpr double kCoarseMinSigma = 6.0;
