@@ -288,4 +288,37 @@ cv::Mat BinaryOpen(const cv::Mat& mask, const cv::Mat& kernel) {
   return BinaryDilate(BinaryErode(mask, kernel), kernel);
 }
 
+cv::Mat ResizeLinearRows(const cv::Mat& src, cv::Size dst_size, int y0, int y1) {
+  if (src.empty() || src.depth() != CV_32F) throw Error("ResizeLinearRows: expected CV_32F");
+  if (dst_size.width <= 0 || dst_size.height <= 0 || y0 < 0 || y1 < y0 || y1 > dst_size.height)
+    throw Error("ResizeLinearRows: bad size or rows");
+  const int sh = src.rows, cn = src.channels();
+  // Source row and weight of each output row, as cv::resize computes them.
+  const double scale_y = 1.0 / (static_cast<double>(dst_size.height) / sh);
+  auto row_of = [&](int dy, float* f) {
+    const float fy = static_cast<float>((dy + 0.5) * scale_y - 0.5);
+    const int sy = cvFloor(fy);
+    *f = fy - sy;
+    return sy;
+  };
+  cv::Mat out(y1 - y0, dst_size.width, src.type());
+  if (y1 == y0) return out;
+  float f;
+  const int a = std::clamp(row_of(y0, &f), 0, sh - 1);
+  const int b = std::clamp(row_of(y1 - 1, &f) + 1, 0, sh - 1);
+  cv::Mat across;
+  cv::resize(src.rowRange(a, b + 1), across, cv::Size(dst_size.width, b + 1 - a), 0, 0,
+             cv::INTER_LINEAR);
+  const int n = dst_size.width * cn;
+  for (int dy = y0; dy < y1; ++dy) {
+    const int sy = row_of(dy, &f);
+    const float b0 = 1.f - f, b1 = f;
+    const float* s0 = across.ptr<float>(std::clamp(sy, 0, sh - 1) - a);
+    const float* s1 = across.ptr<float>(std::clamp(sy + 1, 0, sh - 1) - a);
+    float* o = out.ptr<float>(dy - y0);
+    for (int x = 0; x < n; ++x) o[x] = s0[x] * b0 + s1[x] * b1;
+  }
+  return out;
+}
+
 }  // namespace scarmap

@@ -50,4 +50,12 @@ cv::Mat BinaryErode(const cv::Mat& mask, const cv::Mat& kernel);
 cv::Mat BinaryDilate(const cv::Mat& mask, const cv::Mat& kernel);
 cv::Mat BinaryOpen(const cv::Mat& mask, const cv::Mat& kernel);
 
+/// Rows [y0, y1) of cv::resize(src, dst, dst_size, 0, 0, cv::INTER_LINEAR) for a CV_32F `src`
+/// of any channel count, bit-identical, from only the source rows they need: the columns are
+/// resized by cv::resize itself (a resize to the same height is the horizontal pass alone), the
+/// rows blended with the weights cv::resize gives them. An image upsampled a band at a time holds
+/// one band, not the whole result. Throws scarmap::Error for another depth, an empty source or
+/// size, or rows outside [0, dst_size.height].
+cv::Mat ResizeLinearRows(const cv::Mat& src, cv::Size dst_size, int y0, int y1);
+
 }  // namespace scarmap
