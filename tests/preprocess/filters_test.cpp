@@ -267,5 +267,40 @@ TEST(ResizeLinearRows, BandsEqualTheWholeResize) {
   EXPECT_THROW(ResizeLinearRows(f, {0, 8}, 0, 1), Error);
 }
 
+TEST(CoarseBlurRows, RowsEqualTheWholeCoarseBlur) {
+  // Odd and even sides, margins wider than the image, a narrow sigma (the full blur kept);
+  // rows asked for in uneven bands, from two threads at once.
+  cv::RNG rng(6);
+  const cv::Size sizes[] = {{257, 301}, {300, 200}, {41, 23}, {12, 9}};
+  for (const cv::Size size : sizes) {
+    cv::Mat img(size, CV_32F);
+    rng.fill(img, cv::RNG::UNIFORM, 0, 100);
+    for (double sigma : {2.5, 6.0, 9.3, 25.0}) {
+      const cv::Mat ref = GaussianBlurCoarse(img, sigma);
+      const CoarseBlurRows blur(
+          size, [&](int y, float* out) { img.row(y).copyTo(cv::Mat(1, size.width, CV_32F, out)); },
+          sigma);
+      EXPECT_EQ(blur.size(), size);
+      cv::Mat tiled(size, CV_32F, cv::Scalar(-1));
+      std::vector<std::pair<int, int>> bands;
+      for (int y0 = 0; y0 < size.height;) {
+        const int y1 = std::min(size.height, y0 + rng.uniform(1, 50));
+        bands.emplace_back(y0, y1);
+        y0 = y1;
+      }
+      cv::parallel_for_(cv::Range(0, static_cast<int>(bands.size())), [&](const cv::Range& r) {
+        for (int i = r.start; i < r.end; ++i)
+          blur.Rows(bands[i].first, bands[i].second)
+              .copyTo(tiled.rowRange(bands[i].first, bands[i].second));
+      });
+      EXPECT_EQ(Differ(tiled, ref), 0) << size << " sigma " << sigma;
+    }
+  }
+  const auto none = [](int, float*) {};
+  EXPECT_THROW(CoarseBlurRows({0, 4}, none, 8.0), Error);
+  EXPECT_THROW(CoarseBlurRows({4, 4}, none, 0.0), Error);
+  EXPECT_THROW(CoarseBlurRows({4, 4}, none, 8.0).Rows(2, 5), Error);
+}
+
 }  // namespace
 }  // namespace scarmap
