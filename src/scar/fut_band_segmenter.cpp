@@ -62,7 +62,7 @@ RidgeMaps Ridge(const cv::Mat& img, const std::vector<double>& sigmas, int sign)
   m.t = cv::Mat(img.size(), CV_32F, cv::Scalar(0));
   if (sigmas.size() > 255) throw Error("Ridge: too many scales");
   for (double s : sigmas) m.sigmas.push_back(static_cast<float>(s));
-  constexpr int kBand = 64;  // rows of derivatives computed together
+  constexpr int kBand = 128;  // rows of derivatives computed together
   const int bands = (img.rows + kBand - 1) / kBand;
   std::vector<cv::Mat> pyr{img};
   for (size_t si = 0; si < sigmas.size(); ++si) {
@@ -90,33 +90,31 @@ RidgeMaps Ridge(const cv::Mat& img, const std::vector<double>& sigmas, int sign)
       cv::Sobel(g, d[3], CV_32F, 0, 2, 3, n2);
       cv::Sobel(g, d[4], CV_32F, 1, 1, 3, n2);
     };
-    cv::Mat coarse[5];  // level > 0: the derivatives at the level's resolution
-    if (level > 0) {
-      cv::Mat g;
+    // Level 0: the blurred image, whose bands the Sobel kernels read as views (seeing the rows
+    // around them); level > 0: the derivatives at the level's resolution.
+    cv::Mat g, coarse[5];
+    if (level == 0) {
+      g = GaussianBlurBands(img, sl);
+    } else {
       cv::GaussianBlur(pyr[level], g, cv::Size(0, 0), sl);
       derivatives(g, coarse);
+      g.release();
     }
     const uchar idx = static_cast<uchar>(si);
     cv::parallel_for_(cv::Range(0, bands), [&](const cv::Range& range) {
       for (int band = range.start; band < range.end; ++band) {
         const int y0 = band * kBand, y1 = std::min(img.rows, y0 + kBand);
         cv::Mat d[5];
-        int off = 0;  // row of d holding image row y0
-        if (level == 0) {
-          const int a = std::max(0, y0 - 1), b = std::min(img.rows, y1 + 1);
-          cv::Mat g;
-          cv::GaussianBlur(img.rowRange(a, b), g, cv::Size(0, 0), sl);
-          derivatives(g, d);
-          off = y0 - a;
-        } else {
+        if (level == 0)
+          derivatives(g.rowRange(y0, y1), d);
+        else
           for (int k = 0; k < 5; ++k) d[k] = ResizeLinearRows(coarse[k], img.size(), y0, y1);
-        }
         for (int y = y0; y < y1; ++y) {
-          const float* gx = d[0].ptr<float>(y - y0 + off);
-          const float* gy = d[1].ptr<float>(y - y0 + off);
-          const float* a = d[2].ptr<float>(y - y0 + off);
-          const float* b = d[3].ptr<float>(y - y0 + off);
-          const float* c = d[4].ptr<float>(y - y0 + off);
+          const float* gx = d[0].ptr<float>(y - y0);
+          const float* gy = d[1].ptr<float>(y - y0);
+          const float* a = d[2].ptr<float>(y - y0);
+          const float* b = d[3].ptr<float>(y - y0);
+          const float* c = d[4].ptr<float>(y - y0);
           float* o = m.r.ptr<float>(y);
           uchar* os = m.scale.ptr<uchar>(y);
           float* onx = m.nx.ptr<float>(y);
