@@ -171,6 +171,7 @@ std::vector<Chain> CentreChains(const RidgeMaps& m, const cv::Mat& scalp, double
   }
   cv::Mat comp, stats, cents;
   const int n = cv::connectedComponentsWithStats(centre, comp, stats, cents, 8, CV_32S);
+  centre.release();
   std::vector<std::vector<cv::Point>> members(n);
   std::vector<char> strong(n, 0);
   for (int y = 0; y < size.height; ++y) {
@@ -186,21 +187,23 @@ std::vector<Chain> CentreChains(const RidgeMaps& m, const cv::Mat& scalp, double
     }
   }
   std::vector<Chain> chains;
-  cv::Mat dist(size, CV_32S, cv::Scalar(-1));
-  cv::Mat parent(size, CV_32S, cv::Scalar(-1));
+  // Breadth-first distances and parents (as image indices) over the component's bounding box.
+  cv::Mat dist, parent;
+  cv::Point tl;
   auto bfs = [&](cv::Point from, const std::vector<cv::Point>& pts, int label) {
-    for (const auto& p : pts) dist.at<int>(p) = -1, parent.at<int>(p) = -1;
+    for (const auto& p : pts) dist.at<int>(p - tl) = -1, parent.at<int>(p - tl) = -1;
     std::vector<cv::Point> q{from};
-    dist.at<int>(from) = 0;
+    dist.at<int>(from - tl) = 0;
     for (size_t h = 0; h < q.size(); ++h) {
       const cv::Point p = q[h];
       for (int dy = -1; dy <= 1; ++dy)
         for (int dx = -1; dx <= 1; ++dx) {
           const cv::Point nb(p.x + dx, p.y + dy);
-          if ((!dx && !dy) || nb.x < 0 || nb.y < 0 || nb.x >= size.width || nb.y >= size.height) continue;
-          if (comp.at<int>(nb) != label || dist.at<int>(nb) >= 0) continue;
-          dist.at<int>(nb) = dist.at<int>(p) + 1;
-          parent.at<int>(nb) = p.y * size.width + p.x;
+          if ((!dx && !dy) || nb.x < 0 || nb.y < 0 || nb.x >= size.width || nb.y >= size.height)
+            continue;
+          if (comp.at<int>(nb) != label || dist.at<int>(nb - tl) >= 0) continue;
+          dist.at<int>(nb - tl) = dist.at<int>(p - tl) + 1;
+          parent.at<int>(nb - tl) = p.y * size.width + p.x;
           q.push_back(nb);
         }
     }
@@ -208,6 +211,10 @@ std::vector<Chain> CentreChains(const RidgeMaps& m, const cv::Mat& scalp, double
   };
   for (int i = 1; i < n; ++i) {
     if (!strong[i] || members[i].size() < 3) continue;
+    tl = cv::Point(stats.at<int>(i, cv::CC_STAT_LEFT), stats.at<int>(i, cv::CC_STAT_TOP));
+    const cv::Size box(stats.at<int>(i, cv::CC_STAT_WIDTH), stats.at<int>(i, cv::CC_STAT_HEIGHT));
+    dist.create(box, CV_32S);
+    parent.create(box, CV_32S);
     const cv::Point a = bfs(members[i].front(), members[i], i);
     const cv::Point b = bfs(a, members[i], i);
     Chain ch;
@@ -217,7 +224,7 @@ std::vector<Chain> CentreChains(const RidgeMaps& m, const cv::Mat& scalp, double
       const float t = m.t.at<float>(p);
       ch.pts.emplace_back(p.x + t * m.nx.at<float>(p), p.y + t * m.ny.at<float>(p));
       sig.push_back(m.Sigma(p));
-      idx = parent.at<int>(p);
+      idx = parent.at<int>(p - tl);
     }
     if (PathLength(ch.pts) < min_len_px) continue;
     ch.sigma = Median(sig);
