@@ -60,11 +60,12 @@ cv::Mat BinaryOpen(const cv::Mat& mask, const cv::Mat& kernel);
 cv::Mat ResizeLinearRows(const cv::Mat& src, cv::Size dst_size, int y0, int y1);
 
 /// GaussianBlurCoarse(src, sigma) of a one-channel CV_32F image that is never held whole: the
-/// source is given row by row (`row(y, out)` writes the size.width pixels of row y to `out`) and
+/// source is given row by row (`row(y, out)` writes the size.width pixels of row y to `out`; it is
+/// called from OpenCV's worker threads, several rows at once, and more than once for a row) and
 /// only the half-resolution blur is kept (a quarter of the pixels), from which Rows() upsamples
 /// the rows asked for. Rows(y0, y1) equals rows [y0, y1) of GaussianBlurCoarse of the whole source,
 /// bit for bit (tested); below kCoarseMinSigma the whole GaussianBlurBands result is kept and
-/// Rows is a view of it. Rows may be called from several threads at once. Throws scarmap::Error
+/// Rows is a view of it (read only). Rows may be called from several threads at once. Throws scarmap::Error
 /// for an empty size, a sigma <= 0 or rows outside [0, size.height].
 class CoarseBlurRows {
  public:
