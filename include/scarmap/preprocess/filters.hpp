@@ -65,8 +65,8 @@ cv::Mat ResizeLinearRows(const cv::Mat& src, cv::Size dst_size, int y0, int y1);
 /// only the half-resolution blur is kept (a quarter of the pixels), from which Rows() upsamples
 /// the rows asked for. Rows(y0, y1) equals rows [y0, y1) of GaussianBlurCoarse of the whole source,
 /// bit for bit (tested); below kCoarseMinSigma the whole GaussianBlurBands result is kept and
-/// Rows is a view of it (read only). Rows may be called from several threads at once. Throws scarmap::Error
-/// for an empty size, a sigma <= 0 or rows outside [0, size.height].
+/// Rows is a view of it (read only). Rows may be called from several threads at once. Throws
+/// scarmap::Error for an empty size, a sigma <= 0 or rows outside [0, size.height].
 class CoarseBlurRows {
  public:
   CoarseBlurRows(cv::Size size, const std::function<void(int y, float* out)>& row, double sigma);
