@@ -343,4 +343,82 @@ cv::Mat BinaryOpen(const cv::Mat& mask, const cv::Mat& kernel) {
   return BinaryDilate(BinaryErode(mask, kernel), kernel);
 }
 
+cv::Mat ResizeLinearRows(const cv::Mat& src, cv::Size dst_size, int y0, int y1) {
+  if (src.empty() || src.depth() != CV_32F) throw Error("ResizeLinearRows: expected CV_32F");
+  if (dst_size.width <= 0 || dst_size.height <= 0 || y0 < 0 || y1 < y0 || y1 > dst_size.height)
+    throw Error("ResizeLinearRows: bad size or rows");
+  const int sh = src.rows, cn = src.channels();
+  // Source row and weight of each output row, as cv::resize computes them.
+  const double scale_y = 1.0 / (static_cast<double>(dst_size.height) / sh);
+  auto row_of = [&](int dy, float* f) {
+    const float fy = static_cast<float>((dy + 0.5) * scale_y - 0.5);
+    const int sy = cvFloor(fy);
+    *f = fy - sy;
+    return sy;
+  };
+  cv::Mat out(y1 - y0, dst_size.width, src.type());
+  if (y1 == y0) return out;
+  float f;
+  const int a = std::clamp(row_of(y0, &f), 0, sh - 1);
+  const int b = std::clamp(row_of(y1 - 1, &f) + 1, 0, sh - 1);
+  cv::Mat across;
+  cv::resize(src.rowRange(a, b + 1), across, cv::Size(dst_size.width, b + 1 - a), 0, 0,
+             cv::INTER_LINEAR);
+  const int n = dst_size.width * cn;
+  for (int dy = y0; dy < y1; ++dy) {
+    const int sy = row_of(dy, &f);
+    const float b0 = 1.f - f, b1 = f;
+    const float* s0 = across.ptr<float>(std::clamp(sy, 0, sh - 1) - a);
+    const float* s1 = across.ptr<float>(std::clamp(sy + 1, 0, sh - 1) - a);
+    float* o = out.ptr<float>(dy - y0);
+    for (int x = 0; x < n; ++x) o[x] = s0[x] * b0 + s1[x] * b1;
+  }
+  return out;
+}
+
+CoarseBlurRows::CoarseBlurRows(cv::Size size, const std::function<void(int, float*)>& row,
+                               double sigma)
+    : size_(size) {
+  if (size.width <= 0 || size.height <= 0) throw Error("CoarseBlurRows: empty size");
+  if (!(sigma > 0.0)) throw Error("CoarseBlurRows: sigma must be > 0");
+  if (!(sigma >= kCoarseMinSigma)) {
+    cv::Mat src(size, CV_32F);
+    for (int y = 0; y < size.height; ++y) row(y, src.ptr<float>(y));
+    full_ = GaussianBlurBands(src, sigma);
+    return;
+  }
+  // GaussianBlurCoarse's padded image, built and averaged 2 x 2 a band of rows at a time: the
+  // area average of an exact halving reads each output row's two rows only.
+  const int m = 2 * static_cast<int>(std::ceil(1.5 * sigma));
+  const int pw = size.width + 2 * m + size.width % 2, ph = size.height + 2 * m + size.height % 2;
+  half_.create(ph / 2, pw / 2, CV_32F);
+  constexpr int kBand = 64;  // padded rows per band (even)
+  cv::parallel_for_(cv::Range(0, (ph + kBand - 1) / kBand), [&](const cv::Range& r) {
+    cv::Mat line(1, size.width, CV_32F), band;
+    for (int b = r.start; b < r.end; ++b) {
+      const int p0 = b * kBand, n = std::min(kBand, ph - p0);
+      band.create(n, pw, CV_32F);
+      for (int i = 0; i < n; ++i) {
+        row(cv::borderInterpolate(p0 + i - m, size.height, cv::BORDER_REFLECT_101),
+            line.ptr<float>());
+        cv::Mat out = band.row(i);
+        cv::copyMakeBorder(line, out, 0, 0, m, m + size.width % 2, cv::BORDER_REFLECT_101);
+      }
+      cv::Mat dst = half_.rowRange(p0 / 2, p0 / 2 + n / 2);
+      cv::resize(band, dst, dst.size(), 0, 0, cv::INTER_AREA);
+    }
+  });
+  constexpr double kResampleVar = 0.25 + 4.0 / 6.0;  // as in GaussianBlurCoarse
+  half_ = GaussianBlurBands(half_, 0.5 * std::sqrt(sigma * sigma - kResampleVar));
+  const int h0 = m / 2 - 1;
+  around_ = cv::Rect(h0, h0, (size.width + 1) / 2 + 2, (size.height + 1) / 2 + 2);
+}
+
+cv::Mat CoarseBlurRows::Rows(int y0, int y1) const {
+  if (y0 < 0 || y1 < y0 || y1 > size_.height) throw Error("CoarseBlurRows: bad rows");
+  if (!full_.empty()) return full_.rowRange(y0, y1);
+  const cv::Size up(2 * around_.width, 2 * around_.height);
+  return ResizeLinearRows(half_(around_), up, y0 + 2, y1 + 2).colRange(2, 2 + size_.width);
+}
+
 }  // namespace scarmap

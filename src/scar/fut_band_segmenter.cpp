@@ -37,26 +37,36 @@ double PathLength(const std::vector<cv::Point2d>& pts) {
 // Best ridge response over scales at each pixel of the detection image.
 struct RidgeMaps {
   cv::Mat r;      ///< CV_32F scale-normalised ridge strength (L* units), 0 where none
-  cv::Mat sigma;  ///< CV_32F best scale, detection px
+  cv::Mat scale;  ///< CV_8U index into `sigmas` of the best scale
   cv::Mat nx, ny; ///< CV_32F unit vector across the ridge at the best scale
   cv::Mat t;      ///< CV_32F offset of the line centre from the pixel along (nx, ny), px
+  std::vector<float> sigmas;  ///< the scales, detection px
+  float Sigma(cv::Point p) const { return sigmas[scale.at<uchar>(p)]; }
 };
 
 // Ridge strength of bright (sign +1) or dark (sign -1) lines: max over scales of the
 // scale-normalised curvature across the line minus twice the curvature along it (a blob or a
 // flat patch scores nothing), kept only at pixels that contain the line's centre: the zero of
 // the first derivative across it, from a second-order Taylor step, lies within the pixel
-// (Steger 1998; the flank of a wide band or a step edge is not a centre). Large scales are computed on a 2x-decimated pyramid (box-averaged,
-// the residual blur compensated) so that a 10 mm band costs about what a 1 mm one does.
+// (Steger 1998; the flank of a wide band or a step edge is not a centre). Large scales are computed
+// on a 2x-decimated pyramid (box-averaged, the residual blur compensated) so that a 10 mm band
+// costs about what a 1 mm one does. The derivatives are taken a band of rows at a time (the blur of
+// a view sees the image around it, the Sobel kernels one row more, the pyramid's are upsampled band
+// by band), so that no full-size derivative image is held: the same pixels as whole-image filters.
 RidgeMaps Ridge(const cv::Mat& img, const std::vector<double>& sigmas, int sign) {
   RidgeMaps m;
   m.r = cv::Mat(img.size(), CV_32F, cv::Scalar(0));
-  m.sigma = cv::Mat(img.size(), CV_32F, cv::Scalar(0));
+  m.scale = cv::Mat(img.size(), CV_8U, cv::Scalar(0));
   m.nx = cv::Mat(img.size(), CV_32F, cv::Scalar(1));
   m.ny = cv::Mat(img.size(), CV_32F, cv::Scalar(0));
   m.t = cv::Mat(img.size(), CV_32F, cv::Scalar(0));
+  if (sigmas.size() > 255) throw Error("Ridge: too many scales");
+  for (double s : sigmas) m.sigmas.push_back(static_cast<float>(s));
+  constexpr int kBand = 128;  // rows of derivatives computed together
+  const int bands = (img.rows + kBand - 1) / kBand;
   std::vector<cv::Mat> pyr{img};
-  for (double s : sigmas) {
+  for (size_t si = 0; si < sigmas.size(); ++si) {
+    const double s = sigmas[si];
     int level = 0;
     while (s / std::pow(2.0, level + 1) >= 2.0 && std::min(pyr[level].cols, pyr[level].rows) >= 64) {
       ++level;
@@ -70,51 +80,68 @@ RidgeMaps Ridge(const cv::Mat& img, const std::vector<double>& sigmas, int sign)
     const double f = std::pow(2.0, level);
     const double box_var = (f * f - 1.0) / 12.0;  // variance of the box averaging, px^2
     const double sl = std::sqrt(std::max(0.25, s * s - box_var)) / f;
-    cv::Mat g, dx, dy, dxx, dyy, dxy;
-    cv::GaussianBlur(pyr[level], g, cv::Size(0, 0), sl);
     // Scale-normalised derivatives (sigma d, sigma^2 d2: the same in level or full-res units).
     // (The 3x3 Sobel kernels sum to 8 x the first and 4 x the second derivative.)
     const double n1 = 0.125 * sl, n2 = 0.25 * sl * sl;
-    cv::Sobel(g, dx, CV_32F, 1, 0, 3, n1);
-    cv::Sobel(g, dy, CV_32F, 0, 1, 3, n1);
-    cv::Sobel(g, dxx, CV_32F, 2, 0, 3, n2);
-    cv::Sobel(g, dyy, CV_32F, 0, 2, 3, n2);
-    cv::Sobel(g, dxy, CV_32F, 1, 1, 3, n2);
-    if (level > 0)
-      for (cv::Mat* d : {&dx, &dy, &dxx, &dyy, &dxy}) cv::resize(*d, *d, img.size(), 0, 0, cv::INTER_LINEAR);
-    cv::parallel_for_(cv::Range(0, img.rows), [&](const cv::Range& rows) {
-      for (int y = rows.start; y < rows.end; ++y) {
-        const float* gx = dx.ptr<float>(y);
-        const float* gy = dy.ptr<float>(y);
-        const float* a = dxx.ptr<float>(y);
-        const float* b = dyy.ptr<float>(y);
-        const float* c = dxy.ptr<float>(y);
-        float* o = m.r.ptr<float>(y);
-        float* os = m.sigma.ptr<float>(y);
-        float* onx = m.nx.ptr<float>(y);
-        float* ony = m.ny.ptr<float>(y);
-        float* ot = m.t.ptr<float>(y);
-        const float sf = static_cast<float>(s);
-        for (int x = 0; x < img.cols; ++x) {
-          const float tr = a[x] + b[x];
-          const float det = std::sqrt((a[x] - b[x]) * (a[x] - b[x]) + 4 * c[x] * c[x]);
-          const float l1 = 0.5f * (tr + det), l2 = 0.5f * (tr - det);  // l1 >= l2
-          const float across = sign > 0 ? -l2 : l1;
-          const float along = sign > 0 ? std::abs(l1) : std::abs(l2);
-          float r = across - 2.0f * along;
-          if (r <= o[x]) continue;
-          // Eigenvector of the across eigenvalue.
-          const float l = sign > 0 ? l2 : l1;
-          float vx = c[x], vy = l - a[x];
-          if (std::abs(vx) + std::abs(vy) < 1e-9f) vx = l - b[x], vy = c[x];
-          const float nrm = std::sqrt(vx * vx + vy * vy);
-          if (nrm < 1e-12f) continue;
-          vx /= nrm, vy /= nrm;
-          // Taylor step to the centre across the line, in px: -(d/dn) / (d2/dn2), with both
-          // derivatives scale-normalised (sigma d, sigma^2 d2).
-          const float t = -sf * (gx[x] * vx + gy[x] * vy) / l;
-          if (std::abs(t * vx) > 0.5f || std::abs(t * vy) > 0.5f) continue;
-          o[x] = r, os[x] = sf, onx[x] = vx, ony[x] = vy, ot[x] = t;
+    auto derivatives = [&](const cv::Mat& g, cv::Mat d[5]) {
+      cv::Sobel(g, d[0], CV_32F, 1, 0, 3, n1);
+      cv::Sobel(g, d[1], CV_32F, 0, 1, 3, n1);
+      cv::Sobel(g, d[2], CV_32F, 2, 0, 3, n2);
+      cv::Sobel(g, d[3], CV_32F, 0, 2, 3, n2);
+      cv::Sobel(g, d[4], CV_32F, 1, 1, 3, n2);
+    };
+    // Level 0: the blurred image, whose bands the Sobel kernels read as views (seeing the rows
+    // around them); level > 0: the derivatives at the level's resolution.
+    cv::Mat g, coarse[5];
+    if (level == 0) {
+      g = GaussianBlurBands(img, sl);
+    } else {
+      cv::GaussianBlur(pyr[level], g, cv::Size(0, 0), sl);
+      derivatives(g, coarse);
+      g.release();
+    }
+    const uchar idx = static_cast<uchar>(si);
+    cv::parallel_for_(cv::Range(0, bands), [&](const cv::Range& range) {
+      for (int band = range.start; band < range.end; ++band) {
+        const int y0 = band * kBand, y1 = std::min(img.rows, y0 + kBand);
+        cv::Mat d[5];
+        if (level == 0)
+          derivatives(g.rowRange(y0, y1), d);
+        else
+          for (int k = 0; k < 5; ++k) d[k] = ResizeLinearRows(coarse[k], img.size(), y0, y1);
+        for (int y = y0; y < y1; ++y) {
+          const float* gx = d[0].ptr<float>(y - y0);
+          const float* gy = d[1].ptr<float>(y - y0);
+          const float* a = d[2].ptr<float>(y - y0);
+          const float* b = d[3].ptr<float>(y - y0);
+          const float* c = d[4].ptr<float>(y - y0);
+          float* o = m.r.ptr<float>(y);
+          uchar* os = m.scale.ptr<uchar>(y);
+          float* onx = m.nx.ptr<float>(y);
+          float* ony = m.ny.ptr<float>(y);
+          float* ot = m.t.ptr<float>(y);
+          const float sf = static_cast<float>(s);
+          for (int x = 0; x < img.cols; ++x) {
+            const float tr = a[x] + b[x];
+            const float det = std::sqrt((a[x] - b[x]) * (a[x] - b[x]) + 4 * c[x] * c[x]);
+            const float l1 = 0.5f * (tr + det), l2 = 0.5f * (tr - det);  // l1 >= l2
+            const float across = sign > 0 ? -l2 : l1;
+            const float along = sign > 0 ? std::abs(l1) : std::abs(l2);
+            float r = across - 2.0f * along;
+            if (r <= o[x]) continue;
+            // Eigenvector of the across eigenvalue.
+            const float l = sign > 0 ? l2 : l1;
+            float vx = c[x], vy = l - a[x];
+            if (std::abs(vx) + std::abs(vy) < 1e-9f) vx = l - b[x], vy = c[x];
+            const float nrm = std::sqrt(vx * vx + vy * vy);
+            if (nrm < 1e-12f) continue;
+            vx /= nrm, vy /= nrm;
+            // Taylor step to the centre across the line, in px: -(d/dn) / (d2/dn2), with both
+            // derivatives scale-normalised (sigma d, sigma^2 d2).
+            const float t = -sf * (gx[x] * vx + gy[x] * vy) / l;
+            if (std::abs(t * vx) > 0.5f || std::abs(t * vy) > 0.5f) continue;
+            o[x] = r, os[x] = idx, onx[x] = vx, ony[x] = vy, ot[x] = t;
+          }
         }
       }
     });
@@ -144,6 +171,7 @@ std::vector<Chain> CentreChains(const RidgeMaps& m, const cv::Mat& scalp, double
   }
   cv::Mat comp, stats, cents;
   const int n = cv::connectedComponentsWithStats(centre, comp, stats, cents, 8, CV_32S);
+  centre.release();
   std::vector<std::vector<cv::Point>> members(n);
   std::vector<char> strong(n, 0);
   for (int y = 0; y < size.height; ++y) {
@@ -159,21 +187,23 @@ std::vector<Chain> CentreChains(const RidgeMaps& m, const cv::Mat& scalp, double
     }
   }
   std::vector<Chain> chains;
-  cv::Mat dist(size, CV_32S, cv::Scalar(-1));
-  cv::Mat parent(size, CV_32S, cv::Scalar(-1));
+  // Breadth-first distances and parents (as image indices) over the component's bounding box.
+  cv::Mat dist, parent;
+  cv::Point tl;
   auto bfs = [&](cv::Point from, const std::vector<cv::Point>& pts, int label) {
-    for (const auto& p : pts) dist.at<int>(p) = -1, parent.at<int>(p) = -1;
+    for (const auto& p : pts) dist.at<int>(p - tl) = -1, parent.at<int>(p - tl) = -1;
     std::vector<cv::Point> q{from};
-    dist.at<int>(from) = 0;
+    dist.at<int>(from - tl) = 0;
     for (size_t h = 0; h < q.size(); ++h) {
       const cv::Point p = q[h];
       for (int dy = -1; dy <= 1; ++dy)
         for (int dx = -1; dx <= 1; ++dx) {
           const cv::Point nb(p.x + dx, p.y + dy);
-          if ((!dx && !dy) || nb.x < 0 || nb.y < 0 || nb.x >= size.width || nb.y >= size.height) continue;
-          if (comp.at<int>(nb) != label || dist.at<int>(nb) >= 0) continue;
-          dist.at<int>(nb) = dist.at<int>(p) + 1;
-          parent.at<int>(nb) = p.y * size.width + p.x;
+          if ((!dx && !dy) || nb.x < 0 || nb.y < 0 || nb.x >= size.width || nb.y >= size.height)
+            continue;
+          if (comp.at<int>(nb) != label || dist.at<int>(nb - tl) >= 0) continue;
+          dist.at<int>(nb - tl) = dist.at<int>(p - tl) + 1;
+          parent.at<int>(nb - tl) = p.y * size.width + p.x;
           q.push_back(nb);
         }
     }
@@ -181,6 +211,10 @@ std::vector<Chain> CentreChains(const RidgeMaps& m, const cv::Mat& scalp, double
   };
   for (int i = 1; i < n; ++i) {
     if (!strong[i] || members[i].size() < 3) continue;
+    tl = cv::Point(stats.at<int>(i, cv::CC_STAT_LEFT), stats.at<int>(i, cv::CC_STAT_TOP));
+    const cv::Size box(stats.at<int>(i, cv::CC_STAT_WIDTH), stats.at<int>(i, cv::CC_STAT_HEIGHT));
+    dist.create(box, CV_32S);
+    parent.create(box, CV_32S);
     const cv::Point a = bfs(members[i].front(), members[i], i);
     const cv::Point b = bfs(a, members[i], i);
     Chain ch;
@@ -189,8 +223,8 @@ std::vector<Chain> CentreChains(const RidgeMaps& m, const cv::Mat& scalp, double
       const cv::Point p(idx % size.width, idx / size.width);
       const float t = m.t.at<float>(p);
       ch.pts.emplace_back(p.x + t * m.nx.at<float>(p), p.y + t * m.ny.at<float>(p));
-      sig.push_back(m.sigma.at<float>(p));
-      idx = parent.at<int>(p);
+      sig.push_back(m.Sigma(p));
+      idx = parent.at<int>(p - tl);
     }
     if (PathLength(ch.pts) < min_len_px) continue;
     ch.sigma = Median(sig);
@@ -480,15 +514,15 @@ FutBands SegmentFutBands(const FutOptions& o, const WorkingImage& image, const F
   if (image.lab.empty()) throw Error("SegmentFutBands: image.lab is empty");
   FutBands out;
   const cv::Size size = image.lab.size();
-  out.labels = cv::Mat::zeros(size, CV_32S);
   const cv::Mat& scalp = image.scalp_mask;
   const double ppm = image.px_per_mm;
 
   FlattenOptions fo;
   fo.sigma_mm = 25.0;
-  const cv::Mat flat = FlattenLightness(fo, image.lab, scalp, ppm);
+  cv::Mat flat = FlattenLightness(fo, image.lab, scalp, ppm);
   // Hair out (detected hair filled, then a closing for what the mask missed).
   const cv::Mat closed = RemoveHair(flat, fol.hair_mask, ppm);
+  flat.release();
 
   // Detection at a coarser scale (bands are at least 0.5 mm wide).
   const int dec = std::max(1, static_cast<int>(std::floor(ppm / o.detect_px_per_mm + 0.25)));
@@ -729,6 +763,7 @@ FutBands SegmentFutBands(const FutOptions& o, const WorkingImage& image, const F
   // a wide band): strongest first, a band mostly inside those already kept is dropped.
   std::sort(accepted_all.begin(), accepted_all.end(),
             [](const Candidate& x, const Candidate& y) { return x.score > y.score; });
+  out.labels = cv::Mat::zeros(size, CV_32S);
   for (Candidate& c : accepted_all) {
     const cv::Mat taken = out.labels > 0;
     const double own = std::max(1, cv::countNonZero(c.mask));

@@ -325,5 +325,72 @@ TEST(GaussianBlurCoarse, ALocalVarianceStaysNonNegative) {
   EXPECT_LT(std::abs(var.at<float>(100, 220)), 0.05);  // the smooth half
 }
 
+TEST(ResizeLinearRows, BandsEqualTheWholeResize) {
+  // Upsampling as the FUT ridge pyramid does (odd sizes: not exactly 2x), exactly 2x, 8x, a
+  // downsampling and the same size; bands of uneven heights that tile the result, one row, none.
+  cv::RNG rng(5);
+  struct Case {
+    cv::Size src, dst;
+    int type;
+  };
+  const Case cases[] = {{{1155, 866}, {2309, 1732}, CV_32FC1}, {{60, 40}, {120, 80}, CV_32FC1},
+                        {{17, 13}, {131, 101}, CV_32FC1},      {{90, 70}, {41, 33}, CV_32FC1},
+                        {{33, 29}, {33, 29}, CV_32FC3},        {{40, 1}, {77, 9}, CV_32FC1}};
+  for (const Case& c : cases) {
+    cv::Mat src(c.src, c.type);
+    rng.fill(src, cv::RNG::UNIFORM, -50, 150);
+    cv::Mat ref;
+    cv::resize(src, ref, c.dst, 0, 0, cv::INTER_LINEAR);
+    cv::Mat tiled(c.dst, c.type);
+    for (int y0 = 0; y0 < c.dst.height;) {
+      const int y1 = std::min(c.dst.height, y0 + rng.uniform(1, 70));
+      ResizeLinearRows(src, c.dst, y0, y1).copyTo(tiled.rowRange(y0, y1));
+      y0 = y1;
+    }
+    EXPECT_EQ(Differ(tiled, ref), 0) << c.src << " -> " << c.dst;
+    EXPECT_EQ(ResizeLinearRows(src, c.dst, 3, 3).rows, 0);
+  }
+  const cv::Mat f(4, 4, CV_32F, cv::Scalar(1));
+  EXPECT_THROW(ResizeLinearRows(cv::Mat(4, 4, CV_8U, cv::Scalar(1)), {8, 8}, 0, 8), Error);
+  EXPECT_THROW(ResizeLinearRows(f, {8, 8}, 0, 9), Error);
+  EXPECT_THROW(ResizeLinearRows(f, {8, 8}, 5, 4), Error);
+  EXPECT_THROW(ResizeLinearRows(f, {0, 8}, 0, 1), Error);
+}
+
+TEST(CoarseBlurRows, RowsEqualTheWholeCoarseBlur) {
+  // Odd and even sides, margins wider than the image, a narrow sigma (the full blur kept);
+  // rows asked for in uneven bands, from two threads at once.
+  cv::RNG rng(6);
+  const cv::Size sizes[] = {{257, 301}, {300, 200}, {41, 23}, {12, 9}};
+  for (const cv::Size size : sizes) {
+    cv::Mat img(size, CV_32F);
+    rng.fill(img, cv::RNG::UNIFORM, 0, 100);
+    for (double sigma : {2.5, 6.0, 9.3, 25.0}) {
+      const cv::Mat ref = GaussianBlurCoarse(img, sigma);
+      const CoarseBlurRows blur(
+          size, [&](int y, float* out) { img.row(y).copyTo(cv::Mat(1, size.width, CV_32F, out)); },
+          sigma);
+      EXPECT_EQ(blur.size(), size);
+      cv::Mat tiled(size, CV_32F, cv::Scalar(-1));
+      std::vector<std::pair<int, int>> bands;
+      for (int y0 = 0; y0 < size.height;) {
+        const int y1 = std::min(size.height, y0 + rng.uniform(1, 50));
+        bands.emplace_back(y0, y1);
+        y0 = y1;
+      }
+      cv::parallel_for_(cv::Range(0, static_cast<int>(bands.size())), [&](const cv::Range& r) {
+        for (int i = r.start; i < r.end; ++i)
+          blur.Rows(bands[i].first, bands[i].second)
+              .copyTo(tiled.rowRange(bands[i].first, bands[i].second));
+      });
+      EXPECT_EQ(Differ(tiled, ref), 0) << size << " sigma " << sigma;
+    }
+  }
+  const auto none = [](int, float*) {};
+  EXPECT_THROW(CoarseBlurRows({0, 4}, none, 8.0), Error);
+  EXPECT_THROW(CoarseBlurRows({4, 4}, none, 0.0), Error);
+  EXPECT_THROW(CoarseBlurRows({4, 4}, none, 8.0).Rows(2, 5), Error);
+}
+
 }  // namespace
 }  // namespace scarmap

@@ -3,7 +3,6 @@
 #pragma once
 
 #include <functional>
-
 #include <opencv2/core.hpp>
 
 namespace scarmap {
@@ -78,5 +77,34 @@ cv::Mat WithinDistance(const cv::Mat& mask, double distance_px);
 cv::Mat BinaryErode(const cv::Mat& mask, const cv::Mat& kernel);
 cv::Mat BinaryDilate(const cv::Mat& mask, const cv::Mat& kernel);
 cv::Mat BinaryOpen(const cv::Mat& mask, const cv::Mat& kernel);
+
+/// Rows [y0, y1) of cv::resize(src, dst, dst_size, 0, 0, cv::INTER_LINEAR) for a CV_32F `src`
+/// of any channel count, bit-identical, from only the source rows they need: the columns are
+/// resized by cv::resize itself (a resize to the same height is the horizontal pass alone), the
+/// rows blended with the weights cv::resize gives them. An image upsampled a band at a time holds
+/// one band, not the whole result. Throws scarmap::Error for another depth, an empty source or
+/// size, or rows outside [0, dst_size.height].
+cv::Mat ResizeLinearRows(const cv::Mat& src, cv::Size dst_size, int y0, int y1);
+
+/// GaussianBlurCoarse(src, sigma) of a one-channel CV_32F image that is never held whole: the
+/// source is given row by row (`row(y, out)` writes the size.width pixels of row y to `out`; it is
+/// called from OpenCV's worker threads, several rows at once, and more than once for a row) and
+/// only the half-resolution blur is kept (a quarter of the pixels), from which Rows() upsamples
+/// the rows asked for. Rows(y0, y1) equals rows [y0, y1) of GaussianBlurCoarse of the whole source,
+/// bit for bit (tested); below kCoarseMinSigma the whole GaussianBlurBands result is kept and
+/// Rows is a view of it (read only). Rows may be called from several threads at once. Throws
+/// scarmap::Error for an empty size, a sigma <= 0 or rows outside [0, size.height].
+class CoarseBlurRows {
+ public:
+  CoarseBlurRows(cv::Size size, const std::function<void(int y, float* out)>& row, double sigma);
+  cv::Mat Rows(int y0, int y1) const;
+  cv::Size size() const { return size_; }
+
+ private:
+  cv::Size size_;
+  cv::Mat full_;     ///< a narrow blur: the result itself
+  cv::Mat half_;     ///< a wide one: the half-resolution blur, its margin included
+  cv::Rect around_;  ///< the part of half_ that GaussianBlurCoarse upsamples
+};
 
 }  // namespace scarmap
