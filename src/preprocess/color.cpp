@@ -141,55 +141,70 @@ cv::Mat FlattenLightness(const FlattenOptions& options, const cv::Mat& lab, cons
 cv::Mat FillMasked(const cv::Mat& img, const cv::Mat& mask, double sigma_px) {
   if (img.type() != CV_32F) throw Error("FillMasked: expected CV_32F");
   if (mask.empty()) return img.clone();
-  cv::Mat keep;
-  cv::Mat(mask == 0).convertTo(keep, CV_32F, 1.0 / 255.0);
-  const cv::Mat kept = img.mul(keep);
-  cv::Mat num = GaussianBlurBands(kept, sigma_px);
-  cv::Mat den = GaussianBlurBands(keep, sigma_px);
+  if (mask.size() != img.size() || mask.type() != CV_8U)
+    throw Error("FillMasked: the mask must be CV_8U of the image's size");
   cv::Mat out = img.clone();
-  // Where no skin pixel was near (den ~ 0), a wider fill: only needed at those pixels, and a
-  // blur of a view of the image gives there the pixels the whole-image blur would.
-  std::vector<cv::Point> sparse;
-  for (int y = 0; y < img.rows; ++y) {
-    const uchar* m = mask.ptr<uchar>(y);
-    const float* nu = num.ptr<float>(y);
-    const float* de = den.ptr<float>(y);
-    float* o = out.ptr<float>(y);
-    for (int x = 0; x < img.cols; ++x) {
-      if (!m[x]) continue;
-      o[x] = nu[x] / std::max(de[x], 1e-3f);
-      if (de[x] < 0.05f) sparse.emplace_back(x, y);
+  // Bands of rows, each with the rows of skin weights and weighted skin around it that its blurs
+  // read (the reach of the wide fill's Gaussian, 4 sigma of 4 sigma, and a little more): the
+  // blurs are of views of those rows, so each band gets the pixels the whole-image blurs give,
+  // while only a band's maps are held (not four image-sized ones). Bands are whole rows of the
+  // wide fill's tiles.
+  constexpr int kTile = 32, kBand = 4 * kTile;
+  const int reach = static_cast<int>(std::ceil(16.0 * sigma_px)) + 2;
+  const int bands = (img.rows + kBand - 1) / kBand;
+  cv::parallel_for_(cv::Range(0, bands), [&](const cv::Range& range) {
+    for (int band = range.start; band < range.end; ++band) {
+      const int y0 = band * kBand, y1 = std::min(img.rows, y0 + kBand);
+      if (cv::countNonZero(mask.rowRange(y0, y1)) == 0) continue;  // nothing to fill
+      const int s0 = std::max(0, y0 - reach), s1 = std::min(img.rows, y1 + reach);
+      cv::Mat keep;
+      cv::Mat(mask.rowRange(s0, s1) == 0).convertTo(keep, CV_32F, 1.0 / 255.0);
+      const cv::Mat kept = img.rowRange(s0, s1).mul(keep);
+      const cv::Mat num = GaussianBlurBands(kept.rowRange(y0 - s0, y1 - s0), sigma_px);
+      const cv::Mat den = GaussianBlurBands(keep.rowRange(y0 - s0, y1 - s0), sigma_px);
+      // Where no skin pixel was near (den ~ 0), a wider fill: only needed at those pixels, and a
+      // blur of a view gives there the pixels the whole-image blur would.
+      std::vector<cv::Point> sparse;  // band rows
+      for (int y = y0; y < y1; ++y) {
+        const uchar* m = mask.ptr<uchar>(y);
+        const float* nu = num.ptr<float>(y - y0);
+        const float* de = den.ptr<float>(y - y0);
+        float* o = out.ptr<float>(y);
+        for (int x = 0; x < img.cols; ++x) {
+          if (!m[x]) continue;
+          o[x] = nu[x] / std::max(de[x], 1e-3f);
+          if (de[x] < 0.05f) sparse.emplace_back(x, y - y0);
+        }
+      }
+      if (sparse.empty()) continue;
+      // Those pixels lie in a few dense tufts scattered over the image: the views blurred are
+      // runs of neighbouring tiles that hold some, one run of tiles of a tile row at a time.
+      const int tiles_x = (img.cols + kTile - 1) / kTile, tiles_y = (y1 - y0 + kTile - 1) / kTile;
+      std::vector<int> run_of(static_cast<size_t>(tiles_x) * tiles_y, -1);
+      for (const cv::Point& p : sparse) run_of[(p.y / kTile) * tiles_x + p.x / kTile] = 0;
+      std::vector<cv::Rect> runs;  // band rows
+      for (int ty = 0; ty < tiles_y; ++ty)
+        for (int tx = 0; tx < tiles_x; ++tx) {
+          if (run_of[ty * tiles_x + tx] < 0) continue;
+          if (tx == 0 || run_of[ty * tiles_x + tx - 1] < 0)
+            runs.emplace_back(tx * kTile, ty * kTile, 0, std::min(kTile, y1 - y0 - ty * kTile));
+          runs.back().width = std::min((tx + 1) * kTile, img.cols) - runs.back().x;
+          run_of[ty * tiles_x + tx] = static_cast<int>(runs.size()) - 1;
+        }
+      std::vector<std::vector<cv::Point>> in_run(runs.size());
+      for (const cv::Point& p : sparse)
+        in_run[run_of[(p.y / kTile) * tiles_x + p.x / kTile]].push_back(p);
+      for (size_t r = 0; r < runs.size(); ++r) {
+        const cv::Rect view = runs[r] + cv::Point(0, y0 - s0);  // in the held rows
+        const cv::Mat wide_num = GaussianBlurBands(kept(view), 4 * sigma_px);
+        const cv::Mat wide_den = GaussianBlurBands(keep(view), 4 * sigma_px);
+        for (const cv::Point& p : in_run[r]) {
+          const cv::Point q = p - runs[r].tl();
+          out.at<float>(p.y + y0, p.x) = wide_num.at<float>(q) / std::max(wide_den.at<float>(q), 1e-4f);
+        }
+      }
     }
-  }
-  num.release();
-  den.release();
-  if (sparse.empty()) return out;
-  // Those pixels lie in a few dense tufts scattered over the image: the views blurred are runs of
-  // neighbouring tiles that hold some, one run of tiles of a tile row at a time.
-  constexpr int kTile = 32;
-  const int tiles_x = (img.cols + kTile - 1) / kTile, tiles_y = (img.rows + kTile - 1) / kTile;
-  std::vector<int> run_of(static_cast<size_t>(tiles_x) * tiles_y, -1);
-  for (const cv::Point& p : sparse) run_of[(p.y / kTile) * tiles_x + p.x / kTile] = 0;
-  std::vector<cv::Rect> runs;
-  for (int ty = 0; ty < tiles_y; ++ty)
-    for (int tx = 0; tx < tiles_x; ++tx) {
-      if (run_of[ty * tiles_x + tx] < 0) continue;
-      if (tx == 0 || run_of[ty * tiles_x + tx - 1] < 0)
-        runs.emplace_back(tx * kTile, ty * kTile, 0, std::min(kTile, img.rows - ty * kTile));
-      runs.back().width = std::min((tx + 1) * kTile, img.cols) - runs.back().x;
-      run_of[ty * tiles_x + tx] = static_cast<int>(runs.size()) - 1;
-    }
-  std::vector<std::vector<cv::Point>> in_run(runs.size());
-  for (const cv::Point& p : sparse)
-    in_run[run_of[(p.y / kTile) * tiles_x + p.x / kTile]].push_back(p);
-  for (size_t r = 0; r < runs.size(); ++r) {
-    const cv::Mat wide_num = GaussianBlurBands(kept(runs[r]), 4 * sigma_px);
-    const cv::Mat wide_den = GaussianBlurBands(keep(runs[r]), 4 * sigma_px);
-    for (const cv::Point& p : in_run[r]) {
-      const cv::Point q = p - runs[r].tl();
-      out.at<float>(p) = wide_num.at<float>(q) / std::max(wide_den.at<float>(q), 1e-4f);
-    }
-  }
+  });
   return out;
 }
 

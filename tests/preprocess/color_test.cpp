@@ -6,6 +6,8 @@
 #include <gtest/gtest.h>
 #include <opencv2/imgproc.hpp>
 
+#include "scarmap/core/status.hpp"
+
 namespace scarmap {
 namespace {
 
@@ -159,6 +161,31 @@ TEST(FillMasked, TuftsFarApartAndAtTheBorders) {
   EXPECT_EQ(cv::countNonZero(out != ref), 0);
   for (const cv::Point c : {cv::Point(1, 1), cv::Point(465, 331), cv::Point(60, 150)})
     EXPECT_GT(out.at<float>(c), 30.0f) << c;  // skin, from far away
+}
+
+TEST(FillMasked, BandsOfRowsGiveTheWholeImageFill) {
+  // FillMasked works a band of 128 rows at a time: tufts across the bands' edges, a band without
+  // any hair, and fills wider than a band (sigma 9: the wide fill reaches 144 rows) are the
+  // whole-image fill's pixels.
+  cv::RNG rng(11);
+  cv::Mat l(700, 300, CV_32F), hair = cv::Mat::zeros(700, 300, CV_8U);
+  rng.fill(l, cv::RNG::NORMAL, 45.0, 2.0);
+  for (int i = 0; i < 120; ++i) {
+    const cv::Point a(rng.uniform(0, 300), rng.uniform(0, 380));  // rows 384-511: no hair
+    cv::line(hair, a, a + cv::Point(rng.uniform(-6, 7), rng.uniform(-6, 7)), cv::Scalar(255), 2);
+  }
+  for (const cv::Point c : {cv::Point(40, 128), cv::Point(150, 255), cv::Point(260, 520),
+                            cv::Point(100, 699)})
+    cv::circle(hair, c, 24, cv::Scalar(255), cv::FILLED);
+  cv::Mat dark(l.size(), CV_32F);
+  rng.fill(dark, cv::RNG::UNIFORM, 8.0, 30.0);
+  dark.copyTo(l, hair);
+  for (double sigma : {1.0, 3.6, 9.0}) {
+    const cv::Mat out = FillMasked(l, hair, sigma);
+    EXPECT_EQ(cv::countNonZero(out != FillReference(l, hair, sigma)), 0) << "sigma " << sigma;
+    if (sigma > 3.0) EXPECT_GT(out.at<float>(128, 40), 30.0f) << sigma;  // a tuft's centre: skin
+  }
+  EXPECT_THROW(FillMasked(l, hair(cv::Rect(0, 0, 10, 10)), 1.0), Error);
 }
 
 }  // namespace
