@@ -145,21 +145,27 @@ cv::Mat FillMasked(const cv::Mat& img, const cv::Mat& mask, double sigma_px) {
     throw Error("FillMasked: the mask must be CV_8U of the image's size");
   cv::Mat out = img.clone();
   // Bands of rows, each with the rows of skin weights and weighted skin around it that its blurs
-  // read (the reach of the wide fill's Gaussian, 4 sigma of 4 sigma, and a little more): the
-  // blurs are of views of those rows, so each band gets the pixels the whole-image blurs give,
+  // read (the reach of the Gaussian, 4 sigma, and a little more; of the wide fill's where it is
+  // needed): the blurs are of views of those rows, so each band gets the pixels the whole-image blurs give,
   // while only a band's maps are held (not four image-sized ones). Bands are whole rows of the
   // wide fill's tiles.
   constexpr int kTile = 32, kBand = 4 * kTile;
-  const int reach = static_cast<int>(std::ceil(16.0 * sigma_px)) + 2;
   const int bands = (img.rows + kBand - 1) / kBand;
   cv::parallel_for_(cv::Range(0, bands), [&](const cv::Range& range) {
     for (int band = range.start; band < range.end; ++band) {
       const int y0 = band * kBand, y1 = std::min(img.rows, y0 + kBand);
       if (cv::countNonZero(mask.rowRange(y0, y1)) == 0) continue;  // nothing to fill
-      const int s0 = std::max(0, y0 - reach), s1 = std::min(img.rows, y1 + reach);
-      cv::Mat keep;
-      cv::Mat(mask.rowRange(s0, s1) == 0).convertTo(keep, CV_32F, 1.0 / 255.0);
-      const cv::Mat kept = img.rowRange(s0, s1).mul(keep);
+      // The skin weights and weighted skin of the band and `reach` rows each side (from s0).
+      int s0 = 0;
+      cv::Mat keep, kept;
+      auto hold = [&](double blur_sigma) {
+        const int reach = static_cast<int>(std::ceil(4.0 * blur_sigma)) + 2;
+        s0 = std::max(0, y0 - reach);
+        const int s1 = std::min(img.rows, y1 + reach);
+        cv::Mat(mask.rowRange(s0, s1) == 0).convertTo(keep, CV_32F, 1.0 / 255.0);
+        kept = img.rowRange(s0, s1).mul(keep);
+      };
+      hold(sigma_px);
       const cv::Mat num = GaussianBlurBands(kept.rowRange(y0 - s0, y1 - s0), sigma_px);
       const cv::Mat den = GaussianBlurBands(keep.rowRange(y0 - s0, y1 - s0), sigma_px);
       // Where no skin pixel was near (den ~ 0), a wider fill: only needed at those pixels, and a
@@ -194,6 +200,7 @@ cv::Mat FillMasked(const cv::Mat& img, const cv::Mat& mask, double sigma_px) {
       std::vector<std::vector<cv::Point>> in_run(runs.size());
       for (const cv::Point& p : sparse)
         in_run[run_of[(p.y / kTile) * tiles_x + p.x / kTile]].push_back(p);
+      hold(4 * sigma_px);  // the wide fill reaches further
       for (size_t r = 0; r < runs.size(); ++r) {
         const cv::Rect view = runs[r] + cv::Point(0, y0 - s0);  // in the held rows
         const cv::Mat wide_num = GaussianBlurBands(kept(view), 4 * sigma_px);
