@@ -54,44 +54,52 @@ struct ProfileSite {
 // narrower axis). Saddles and light dots are left out.
 std::vector<ProfileSite> LineSites(const cv::Mat& y, const cv::Mat& mask, double sigma,
                                    cv::Mat& s) {
-  cv::Mat dx, dy, dxx, dyy, dxy;
   cv::GaussianBlur(y, s, cv::Size(0, 0), sigma);
-  cv::Sobel(s, dx, CV_32F, 1, 0, 3, 0.125);
-  cv::Sobel(s, dy, CV_32F, 0, 1, 3, 0.125);
-  cv::Sobel(s, dxx, CV_32F, 2, 0, 3, 0.25);
-  cv::Sobel(s, dyy, CV_32F, 0, 2, 3, 0.25);
-  cv::Sobel(s, dxy, CV_32F, 1, 1, 3, 0.25);
   std::vector<ProfileSite> sites;
-  for (int r = 0; r < y.rows; ++r) {
-    const uchar* m = mask.ptr<uchar>(r);
-    for (int c = 0; c < y.cols; ++c) {
-      if (!m[c]) continue;
-      const float a = dxx.at<float>(r, c), b = dxy.at<float>(r, c), d = dyy.at<float>(r, c);
-      const float half = 0.5f * (a + d), root = std::sqrt(0.25f * (a - d) * (a - d) + b * b);
-      const float l1 = std::abs(half + root) >= std::abs(half - root) ? half + root : half - root;
-      const float l2 = a + d - l1;
-      if (!(std::abs(l1) > 1e-9f)) continue;
-      const bool blob = std::abs(l2) > std::abs(l1) / 3.0f;
-      // A saddle is no structure; a light dot is an FUE scar, a flake or a speck of glare (soft
-      // or wide: stubs and openings are dark; white hairs are lines).
-      if (blob && (l1 * l2 < 0 || l1 < 0)) continue;
-      // Eigenvector of l1: (b, l1 - a) or (l1 - d, b), whichever is better conditioned.
-      cv::Point2f n = std::abs(l1 - a) + std::abs(b) >= std::abs(l1 - d) + std::abs(b)
-                          ? cv::Point2f(b, l1 - a)
-                          : cv::Point2f(l1 - d, b);
-      const float len = std::hypot(n.x, n.y);
-      if (!(len > 0)) continue;
-      n *= 1.0f / len;
-      const float gx = dx.at<float>(r, c), gy = dy.at<float>(r, c);
-      cv::Point2f off;
-      if (blob) {  // the extremum of the quadratic model in 2-D
-        const float det = a * d - b * b;
-        off = {-(d * gx - b * gy) / det, -(a * gy - b * gx) / det};
-      } else {  // across the line only
-        off = n * (-(n.x * gx + n.y * gy) / l1);
+  // The derivatives a band of rows at a time, of views of `s` (which read the rows around the
+  // band, as the whole-image Sobel does): the same values, five band-sized maps instead of five
+  // image-sized ones.
+  constexpr int kBand = 128;
+  cv::Mat dx, dy, dxx, dyy, dxy;
+  for (int r0 = 0; r0 < y.rows; r0 += kBand) {
+    const cv::Mat band = s.rowRange(r0, std::min(y.rows, r0 + kBand));
+    cv::Sobel(band, dx, CV_32F, 1, 0, 3, 0.125);
+    cv::Sobel(band, dy, CV_32F, 0, 1, 3, 0.125);
+    cv::Sobel(band, dxx, CV_32F, 2, 0, 3, 0.25);
+    cv::Sobel(band, dyy, CV_32F, 0, 2, 3, 0.25);
+    cv::Sobel(band, dxy, CV_32F, 1, 1, 3, 0.25);
+    for (int r = r0; r < r0 + band.rows; ++r) {
+      const uchar* m = mask.ptr<uchar>(r);
+      const int br = r - r0;
+      for (int c = 0; c < y.cols; ++c) {
+        if (!m[c]) continue;
+        const float a = dxx.at<float>(br, c), b = dxy.at<float>(br, c), d = dyy.at<float>(br, c);
+        const float half = 0.5f * (a + d), root = std::sqrt(0.25f * (a - d) * (a - d) + b * b);
+        const float l1 = std::abs(half + root) >= std::abs(half - root) ? half + root : half - root;
+        const float l2 = a + d - l1;
+        if (!(std::abs(l1) > 1e-9f)) continue;
+        const bool blob = std::abs(l2) > std::abs(l1) / 3.0f;
+        // A saddle is no structure; a light dot is an FUE scar, a flake or a speck of glare (soft
+        // or wide: stubs and openings are dark; white hairs are lines).
+        if (blob && (l1 * l2 < 0 || l1 < 0)) continue;
+        // Eigenvector of l1: (b, l1 - a) or (l1 - d, b), whichever is better conditioned.
+        cv::Point2f n = std::abs(l1 - a) + std::abs(b) >= std::abs(l1 - d) + std::abs(b)
+                            ? cv::Point2f(b, l1 - a)
+                            : cv::Point2f(l1 - d, b);
+        const float len = std::hypot(n.x, n.y);
+        if (!(len > 0)) continue;
+        n *= 1.0f / len;
+        const float gx = dx.at<float>(br, c), gy = dy.at<float>(br, c);
+        cv::Point2f off;
+        if (blob) {  // the extremum of the quadratic model in 2-D
+          const float det = a * d - b * b;
+          off = {-(d * gx - b * gy) / det, -(a * gy - b * gx) / det};
+        } else {  // across the line only
+          off = n * (-(n.x * gx + n.y * gy) / l1);
+        }
+        if (!(std::abs(off.x) <= 0.5f && std::abs(off.y) <= 0.5f)) continue;
+        sites.push_back({{c + off.x, r + off.y}, n, std::abs(l1), std::abs(l1)});
       }
-      if (!(std::abs(off.x) <= 0.5f && std::abs(off.y) <= 0.5f)) continue;
-      sites.push_back({{c + off.x, r + off.y}, n, std::abs(l1), std::abs(l1)});
     }
   }
   return sites;
