@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <utility>
 #include <opencv2/imgproc.hpp>
 
 #include "scarmap/core/format.hpp"
@@ -310,9 +311,10 @@ double FitSharpenedGaussian(const std::vector<double>& m, double step, double p,
 // sharpening and, in quadrature, for the widths that are not optics: the pixels' own footprints
 // (the working pixel and the photo's, `scale` working px per photo px) and, for lines, the finest
 // structure of a sharp scalp (`intrinsic_mm`). Returns 0 when neither gives enough profiles.
-double OpticalBlurSigmaPx(const cv::Mat& l, const cv::Mat& mask, double px_per_mm, double scale,
+double OpticalBlurSigmaPx(cv::Mat l, const cv::Mat& mask, double px_per_mm, double scale,
                           double intrinsic_mm) {
   const cv::Mat y = LuminanceFromL(l);
+  l.release();  // moved in by the caller: not held beside the luminance
   constexpr double kDetectSigma = 1.0, kCoarseSigma = 3.0, kStep = 0.5, kTop = 0.25;
   constexpr int kMaxSites = 4000, kMinSites = 30;
   const double half = std::max(6.0, 0.8 * px_per_mm);
@@ -493,7 +495,7 @@ PhotoQuality AssessQuality(const QualityOptions& o, const WorkingImage& image,
       inner &= ~near_scar;
     }
     q.blur_sigma_px =
-        OpticalBlurSigmaPx(l, inner, image.px_per_mm, image.scale, o.blur_intrinsic_mm);
+        OpticalBlurSigmaPx(std::move(l), inner, image.px_per_mm, image.scale, o.blur_intrinsic_mm);
   }
   if (image.scale_known) {
     q.blur_sigma_mm = q.blur_sigma_px / image.px_per_mm;
