@@ -43,7 +43,8 @@ cv::Mat BgrToLab(const cv::Mat& bgr, const ColorCorrection& correction) {
       cv::Vec3f* out = lab.ptr<cv::Vec3f>(y);
       for (int x = 0; x < bgr.cols; ++x) {
         const cv::Vec3f rgb = m * cv::Vec3f(lut[in[x][2]], lut[in[x][1]], lut[in[x][0]]);
-        out[x] = LinearSrgbToLab(std::max(rgb[0], 0.0f), std::max(rgb[1], 0.0f), std::max(rgb[2], 0.0f));
+        out[x] = LinearSrgbToLab(std::max(rgb[0], 0.0f), std::max(rgb[1], 0.0f),
+                                 std::max(rgb[2], 0.0f));
       }
     }
   });
@@ -146,9 +147,9 @@ cv::Mat FillMasked(const cv::Mat& img, const cv::Mat& mask, double sigma_px) {
   cv::Mat out = img.clone();
   // Bands of rows, each with the rows of skin weights and weighted skin around it that its blurs
   // read (the reach of the Gaussian, 4 sigma, and a little more; of the wide fill's where it is
-  // needed): the blurs are of views of those rows, so each band gets the pixels the whole-image blurs give,
-  // while only a band's maps are held (not four image-sized ones). Bands are whole rows of the
-  // wide fill's tiles.
+  // needed): the blurs are of views of those rows, so each band gets the pixels the whole-image
+  // blurs give, while only a band's maps are held (not four image-sized ones). Bands are whole
+  // rows of the wide fill's tiles.
   constexpr int kTile = 32, kBand = 4 * kTile;
   const int bands = (img.rows + kBand - 1) / kBand;
   cv::parallel_for_(cv::Range(0, bands), [&](const cv::Range& range) {
@@ -207,7 +208,8 @@ cv::Mat FillMasked(const cv::Mat& img, const cv::Mat& mask, double sigma_px) {
         const cv::Mat wide_den = GaussianBlurBands(keep(view), 4 * sigma_px);
         for (const cv::Point& p : in_run[r]) {
           const cv::Point q = p - runs[r].tl();
-          out.at<float>(p.y + y0, p.x) = wide_num.at<float>(q) / std::max(wide_den.at<float>(q), 1e-4f);
+          out.at<float>(p.y + y0, p.x) =
+              wide_num.at<float>(q) / std::max(wide_den.at<float>(q), 1e-4f);
         }
       }
     }

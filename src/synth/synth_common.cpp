@@ -7,14 +7,6 @@
 
 namespace scarmap::synth {
 
-double SrgbToLinear(double c) {
-  return c <= 0.04045 ? c / 12.92 : std::pow((c + 0.055) / 1.055, 2.4);
-}
-double LinearToSrgb(double c) {
-  c = std::clamp(c, 0.0, 1.0);
-  return c <= 0.0031308 ? 12.92 * c : 1.055 * std::pow(c, 1.0 / 2.4) - 0.055;
-}
-
 namespace {
 double Finv(double t) {
   return t > 6.0 / 29.0 ? t * t * t : 3 * (6.0 / 29.0) * (6.0 / 29.0) * (t - 4.0 / 29.0);

@@ -14,6 +14,8 @@
 #include <random>
 #include <vector>
 
+#include "scarmap/core/srgb.hpp"
+
 namespace scarmap::synth {
 
 constexpr double kPi = 3.14159265358979323846;
@@ -59,8 +61,8 @@ inline float HashGauss(std::uint64_t key) {
 }
 
 // Colour maths (sRGB primaries, D65 white), linear BGR float images.
-double SrgbToLinear(double c);
-double LinearToSrgb(double c);
+using scarmap::LinearToSrgb;  // core/srgb.hpp
+using scarmap::SrgbToLinear;
 cv::Vec3f LabToLinearBgr(double L, double a, double b);
 double LToY(double L);  ///< CIE relative luminance of lightness L*
 double YToL(double Y);

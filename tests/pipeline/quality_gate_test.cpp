@@ -8,6 +8,7 @@
 #include <string>
 
 #include "scarmap/core/format.hpp"
+#include "scarmap/core/srgb.hpp"
 #include "scarmap/pipeline/analyze.hpp"
 #include "scarmap/synth/scalp_synth.hpp"
 
@@ -115,12 +116,8 @@ TEST(QualityGate, OverExposedPhotoIsPoor) {
   // Three times the light (linear), clipped by the sensor.
   cv::Mat lut(1, 256, CV_8U);
   for (int i = 0; i < 256; ++i) {
-    const double c = i / 255.0;
-    const double lin = 3.0 * (c <= 0.04045 ? c / 12.92 : std::pow((c + 0.055) / 1.055, 2.4));
-    const double v =
-        lin >= 1.0 ? 1.0
-                   : (lin <= 0.0031308 ? 12.92 * lin : 1.055 * std::pow(lin, 1 / 2.4) - 0.055);
-    lut.at<uchar>(i) = cv::saturate_cast<uchar>(255.0 * v);
+    const double lin = 3.0 * SrgbToLinear(i / 255.0);
+    lut.at<uchar>(i) = cv::saturate_cast<uchar>(255.0 * LinearToSrgb(lin));  // clipped at 1
   }
   cv::Mat img;
   cv::LUT(Clean(), lut, img);

@@ -12,6 +12,9 @@ namespace scarmap {
 /// Linear light of an sRGB value `v01` in 0..1 (the IEC 61966-2-1 decoding curve).
 double SrgbToLinear(double v01);
 
+/// The sRGB value (0..1) of linear light `linear`, clamped to 0..1 first (the encoding curve).
+double LinearToSrgb(double linear);
+
 /// Linear light (0..1) of each 8-bit sRGB code value: SrgbToLinear(i / 255).
 const std::array<float, 256>& SrgbToLinearLut();
 
