@@ -343,37 +343,61 @@ cv::Mat BinaryOpen(const cv::Mat& mask, const cv::Mat& kernel) {
   return BinaryDilate(BinaryErode(mask, kernel), kernel);
 }
 
-cv::Mat ResizeLinearRows(const cv::Mat& src, cv::Size dst_size, int y0, int y1) {
-  if (src.empty() || src.depth() != CV_32F) throw Error("ResizeLinearRows: expected CV_32F");
+namespace {
+
+// Source row of output row `dy` and its blend weight, as cv::resize (INTER_LINEAR) computes them.
+int LinearSourceRow(int src_rows, int dst_rows, int dy, float* f) {
+  const double scale_y = 1.0 / (static_cast<double>(dst_rows) / src_rows);
+  const float fy = static_cast<float>((dy + 0.5) * scale_y - 0.5);
+  const int sy = cvFloor(fy);
+  *f = fy - sy;
+  return sy;
+}
+
+}  // namespace
+
+cv::Range LinearRowsNeeded(int src_rows, cv::Size dst_size, int y0, int y1) {
+  if (src_rows <= 0 || dst_size.width <= 0 || dst_size.height <= 0 || y0 < 0 || y1 < y0 ||
+      y1 > dst_size.height)
+    throw Error("LinearRowsNeeded: bad size or rows");
+  if (y1 == y0) return cv::Range(0, 0);
+  float f;
+  const int a = std::clamp(LinearSourceRow(src_rows, dst_size.height, y0, &f), 0, src_rows - 1);
+  const int b =
+      std::clamp(LinearSourceRow(src_rows, dst_size.height, y1 - 1, &f) + 1, 0, src_rows - 1);
+  return cv::Range(a, b + 1);
+}
+
+cv::Mat ResizeLinearRows(const cv::Mat& rows, int src_rows, int first_row, cv::Size dst_size,
+                         int y0, int y1) {
+  if (rows.empty() || rows.depth() != CV_32F) throw Error("ResizeLinearRows: expected CV_32F");
   if (dst_size.width <= 0 || dst_size.height <= 0 || y0 < 0 || y1 < y0 || y1 > dst_size.height)
     throw Error("ResizeLinearRows: bad size or rows");
-  const int sh = src.rows, cn = src.channels();
-  // Source row and weight of each output row, as cv::resize computes them.
-  const double scale_y = 1.0 / (static_cast<double>(dst_size.height) / sh);
-  auto row_of = [&](int dy, float* f) {
-    const float fy = static_cast<float>((dy + 0.5) * scale_y - 0.5);
-    const int sy = cvFloor(fy);
-    *f = fy - sy;
-    return sy;
-  };
-  cv::Mat out(y1 - y0, dst_size.width, src.type());
+  cv::Mat out(y1 - y0, dst_size.width, rows.type());
   if (y1 == y0) return out;
-  float f;
-  const int a = std::clamp(row_of(y0, &f), 0, sh - 1);
-  const int b = std::clamp(row_of(y1 - 1, &f) + 1, 0, sh - 1);
+  const cv::Range need = LinearRowsNeeded(src_rows, dst_size, y0, y1);
+  if (need.start < first_row || need.end > first_row + rows.rows)
+    throw Error("ResizeLinearRows: the source rows given do not cover the rows needed");
+  const int a = need.start;
   cv::Mat across;
-  cv::resize(src.rowRange(a, b + 1), across, cv::Size(dst_size.width, b + 1 - a), 0, 0,
-             cv::INTER_LINEAR);
-  const int n = dst_size.width * cn;
+  cv::resize(rows.rowRange(a - first_row, need.end - first_row), across,
+             cv::Size(dst_size.width, need.size()), 0, 0, cv::INTER_LINEAR);
+  const int n = dst_size.width * rows.channels();
+  float f;
   for (int dy = y0; dy < y1; ++dy) {
-    const int sy = row_of(dy, &f);
+    const int sy = LinearSourceRow(src_rows, dst_size.height, dy, &f);
     const float b0 = 1.f - f, b1 = f;
-    const float* s0 = across.ptr<float>(std::clamp(sy, 0, sh - 1) - a);
-    const float* s1 = across.ptr<float>(std::clamp(sy + 1, 0, sh - 1) - a);
+    const float* s0 = across.ptr<float>(std::clamp(sy, 0, src_rows - 1) - a);
+    const float* s1 = across.ptr<float>(std::clamp(sy + 1, 0, src_rows - 1) - a);
     float* o = out.ptr<float>(dy - y0);
     for (int x = 0; x < n; ++x) o[x] = s0[x] * b0 + s1[x] * b1;
   }
   return out;
+}
+
+cv::Mat ResizeLinearRows(const cv::Mat& src, cv::Size dst_size, int y0, int y1) {
+  if (src.empty() || src.depth() != CV_32F) throw Error("ResizeLinearRows: expected CV_32F");
+  return ResizeLinearRows(src, src.rows, 0, dst_size, y0, y1);
 }
 
 CoarseBlurRows::CoarseBlurRows(cv::Size size, const std::function<void(int, float*)>& row,

@@ -38,8 +38,8 @@ double PathLength(const std::vector<cv::Point2d>& pts) {
 struct RidgeMaps {
   cv::Mat r;      ///< CV_32F scale-normalised ridge strength (L* units), 0 where none
   cv::Mat scale;  ///< CV_8U index into `sigmas` of the best scale
-  cv::Mat nx, ny; ///< CV_32F unit vector across the ridge at the best scale
-  cv::Mat t;      ///< CV_32F offset of the line centre from the pixel along (nx, ny), px
+  cv::Mat ox, oy; ///< CV_32F offset of the line centre from the pixel at the best scale, px
+                  ///< (the Taylor step across the line: within +-0.5 px on each axis)
   std::vector<float> sigmas;  ///< the scales, detection px
   float Sigma(cv::Point p) const { return sigmas[scale.at<uchar>(p)]; }
 };
@@ -51,15 +51,15 @@ struct RidgeMaps {
 // (Steger 1998; the flank of a wide band or a step edge is not a centre). Large scales are computed
 // on a 2x-decimated pyramid (box-averaged, the residual blur compensated) so that a 10 mm band
 // costs about what a 1 mm one does. The derivatives are taken a band of rows at a time (the blur of
-// a view sees the image around it, the Sobel kernels one row more, the pyramid's are upsampled band
-// by band), so that no full-size derivative image is held: the same pixels as whole-image filters.
+// a view sees the image around it, the Sobel kernels one row more; a pyramid level's are taken on
+// the level's rows a band's upsampling reads), so that no derivative image of the whole image or
+// level is held: the same pixels as whole-image filters.
 RidgeMaps Ridge(const cv::Mat& img, const std::vector<double>& sigmas, int sign) {
   RidgeMaps m;
   m.r = cv::Mat(img.size(), CV_32F, cv::Scalar(0));
   m.scale = cv::Mat(img.size(), CV_8U, cv::Scalar(0));
-  m.nx = cv::Mat(img.size(), CV_32F, cv::Scalar(1));
-  m.ny = cv::Mat(img.size(), CV_32F, cv::Scalar(0));
-  m.t = cv::Mat(img.size(), CV_32F, cv::Scalar(0));
+  m.ox = cv::Mat(img.size(), CV_32F, cv::Scalar(0));
+  m.oy = cv::Mat(img.size(), CV_32F, cv::Scalar(0));
   if (sigmas.size() > 255) throw Error("Ridge: too many scales");
   for (double s : sigmas) m.sigmas.push_back(static_cast<float>(s));
   constexpr int kBand = 128;  // rows of derivatives computed together
@@ -90,25 +90,29 @@ RidgeMaps Ridge(const cv::Mat& img, const std::vector<double>& sigmas, int sign)
       cv::Sobel(g, d[3], CV_32F, 0, 2, 3, n2);
       cv::Sobel(g, d[4], CV_32F, 1, 1, 3, n2);
     };
-    // Level 0: the blurred image, whose bands the Sobel kernels read as views (seeing the rows
-    // around them); level > 0: the derivatives at the level's resolution.
-    cv::Mat g, coarse[5];
+    // The blurred image (level 0) or level, whose bands the Sobel kernels read as views (seeing
+    // the rows around them); at level > 0, a band's derivatives are those of the level's rows
+    // that its upsampling reads.
+    cv::Mat g;
     if (level == 0) {
       g = GaussianBlurBands(img, sl);
     } else {
       cv::GaussianBlur(pyr[level], g, cv::Size(0, 0), sl);
-      derivatives(g, coarse);
-      g.release();
     }
     const uchar idx = static_cast<uchar>(si);
     cv::parallel_for_(cv::Range(0, bands), [&](const cv::Range& range) {
       for (int band = range.start; band < range.end; ++band) {
         const int y0 = band * kBand, y1 = std::min(img.rows, y0 + kBand);
         cv::Mat d[5];
-        if (level == 0)
+        if (level == 0) {
           derivatives(g.rowRange(y0, y1), d);
-        else
-          for (int k = 0; k < 5; ++k) d[k] = ResizeLinearRows(coarse[k], img.size(), y0, y1);
+        } else {
+          const cv::Range need = LinearRowsNeeded(g.rows, img.size(), y0, y1);
+          cv::Mat coarse[5];
+          derivatives(g.rowRange(need), coarse);
+          for (int k = 0; k < 5; ++k)
+            d[k] = ResizeLinearRows(coarse[k], g.rows, need.start, img.size(), y0, y1);
+        }
         for (int y = y0; y < y1; ++y) {
           const float* gx = d[0].ptr<float>(y - y0);
           const float* gy = d[1].ptr<float>(y - y0);
@@ -117,9 +121,8 @@ RidgeMaps Ridge(const cv::Mat& img, const std::vector<double>& sigmas, int sign)
           const float* c = d[4].ptr<float>(y - y0);
           float* o = m.r.ptr<float>(y);
           uchar* os = m.scale.ptr<uchar>(y);
-          float* onx = m.nx.ptr<float>(y);
-          float* ony = m.ny.ptr<float>(y);
-          float* ot = m.t.ptr<float>(y);
+          float* oox = m.ox.ptr<float>(y);
+          float* ooy = m.oy.ptr<float>(y);
           const float sf = static_cast<float>(s);
           for (int x = 0; x < img.cols; ++x) {
             const float tr = a[x] + b[x];
@@ -139,8 +142,9 @@ RidgeMaps Ridge(const cv::Mat& img, const std::vector<double>& sigmas, int sign)
             // Taylor step to the centre across the line, in px: -(d/dn) / (d2/dn2), with both
             // derivatives scale-normalised (sigma d, sigma^2 d2).
             const float t = -sf * (gx[x] * vx + gy[x] * vy) / l;
-            if (std::abs(t * vx) > 0.5f || std::abs(t * vy) > 0.5f) continue;
-            o[x] = r, os[x] = idx, onx[x] = vx, ony[x] = vy, ot[x] = t;
+            const float dx = t * vx, dy = t * vy;
+            if (std::abs(dx) > 0.5f || std::abs(dy) > 0.5f) continue;
+            o[x] = r, os[x] = idx, oox[x] = dx, ooy[x] = dy;
           }
         }
       }
@@ -221,8 +225,7 @@ std::vector<Chain> CentreChains(const RidgeMaps& m, const cv::Mat& scalp, double
     std::vector<double> sig;
     for (int idx = b.y * size.width + b.x; idx >= 0;) {
       const cv::Point p(idx % size.width, idx / size.width);
-      const float t = m.t.at<float>(p);
-      ch.pts.emplace_back(p.x + t * m.nx.at<float>(p), p.y + t * m.ny.at<float>(p));
+      ch.pts.emplace_back(p.x + m.ox.at<float>(p), p.y + m.oy.at<float>(p));
       sig.push_back(m.Sigma(p));
       idx = parent.at<int>(p - tl);
     }

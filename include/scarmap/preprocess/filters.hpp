@@ -86,6 +86,16 @@ cv::Mat BinaryOpen(const cv::Mat& mask, const cv::Mat& kernel);
 /// size, or rows outside [0, dst_size.height].
 cv::Mat ResizeLinearRows(const cv::Mat& src, cv::Size dst_size, int y0, int y1);
 
+/// The source rows [start, end) that rows [y0, y1) of a linear resize of a `src_rows`-row image
+/// to `dst_size` read (empty for no rows). Throws scarmap::Error for bad sizes or rows.
+cv::Range LinearRowsNeeded(int src_rows, cv::Size dst_size, int y0, int y1);
+
+/// ResizeLinearRows of a source of `src_rows` rows of which only `rows` are given: source rows
+/// first_row .. first_row + rows.rows - 1, which must cover LinearRowsNeeded(...) (else throws
+/// scarmap::Error). Lets a caller compute the source a band at a time too.
+cv::Mat ResizeLinearRows(const cv::Mat& rows, int src_rows, int first_row, cv::Size dst_size,
+                         int y0, int y1);
+
 /// GaussianBlurCoarse(src, sigma) of a one-channel CV_32F image that is never held whole: the
 /// source is given row by row (`row(y, out)` writes the size.width pixels of row y to `out`; it is
 /// called from OpenCV's worker threads, several rows at once, and more than once for a row) and
