@@ -155,6 +155,44 @@ void WarnMarkerFarFromScars(const MarkerOptions& mo, const MarkerDetection& d,
 }
 
 // The photo as AnalysisResult::upright keeps it: shrunk to keep_image_max_side when asked.
+// The planner's and the contrast measure's scar labels: FUT bands 1..n in order, then FUE dots
+// (a dot drawn over a band keeps the dot's id), with each scar's box (per id - 1). The
+// detectors' own label maps are freed: one map of scar ids is held from here, not three.
+// `fut_labels` are the FUT bands' labels in any integer type (see CompactFutLabels).
+cv::Mat CombinedLabels(const cv::Mat& fut_labels, FutBands& fut, FueDots& fue, cv::Size size,
+                       std::vector<cv::Rect>* boxes) {
+  cv::Mat labels = cv::Mat::zeros(size, CV_32S);
+  int id = 1;
+  for (size_t i = 0; i < fut.bands.size(); ++i, ++id) {
+    const cv::Mat m = fut_labels == static_cast<int>(i + 1);
+    labels.setTo(id, m);
+    boxes->push_back(cv::boundingRect(m));
+  }
+  for (size_t i = 0; i < fue.dots.size(); ++i, ++id) {
+    const FueDot& d = fue.dots[i];
+    const int rad = static_cast<int>(std::ceil(std::sqrt(d.area_px / CV_PI))) + 3;
+    const cv::Rect roi = cv::Rect(static_cast<int>(d.center_px.x) - rad,
+                                  static_cast<int>(d.center_px.y) - rad, 2 * rad + 1,
+                                  2 * rad + 1) & cv::Rect(0, 0, size.width, size.height);
+    labels(roi).setTo(id, fue.labels(roi) == static_cast<int>(i + 1));
+    boxes->push_back(roi);
+  }
+  fut.labels.release();
+  fue.labels.release();
+  return labels;
+}
+
+// The FUT bands' labels as CV_8U when they fit (a photo has a few bands): held through the FUE
+// stage in a quarter of the memory. Frees fut.labels then.
+cv::Mat CompactFutLabels(FutBands& fut, cv::Size size) {
+  if (fut.labels.empty()) return cv::Mat::zeros(size, CV_8U);
+  if (fut.bands.size() > 255) return fut.labels;
+  cv::Mat small;
+  fut.labels.convertTo(small, CV_8U);
+  fut.labels.release();
+  return small;
+}
+
 void KeepImage(const PipelineOptions& o, const cv::Mat& img, cv::Size full, AnalysisResult& res) {
   if (!o.keep_image) return;
   res.upright = img;
@@ -248,11 +286,23 @@ AnalysisResult Analyze(const PipelineOptions& o, cv::Mat img, int reduction,
   }
 
   const Follicles fol = DetectFollicles(o.follicle, w);
-  const FutBands fut = SegmentFutBands(o.fut, w, fol);
-  cv::Mat fut_mask = fut.labels.empty() ? cv::Mat::zeros(w.bgr.size(), CV_8U) : fut.labels > 0;
-  const FueDots fue = DetectFueDots(o.fue, w, fol, fut_mask);
+  FutBands fut = SegmentFutBands(o.fut, w, fol);
+  cv::Mat fut_labels = CompactFutLabels(fut, w.bgr.size());
+  cv::Mat fut_mask = fut_labels > 0;
+  FueDots fue = DetectFueDots(o.fue, w, fol, fut_mask);
   cv::Mat fue_mask = fue.labels.empty() ? cv::Mat::zeros(w.bgr.size(), CV_8U) : fue.labels > 0;
   const cv::Mat any_scar = fut_mask | fue_mask;
+  if (o.want_mask) {
+    res.work_mask = cv::Mat::zeros(w.bgr.size(), CV_8U);
+    res.work_mask.setTo(1, fut_mask);
+    res.work_mask.setTo(2, fue_mask);
+  }
+  fut_mask.release();
+  fue_mask.release();
+  // Combined scar labels for the planner and the contrast measure.
+  std::vector<cv::Rect> boxes;  // per scar id - 1
+  const cv::Mat labels = CombinedLabels(fut_labels, fut, fue, w.bgr.size(), &boxes);
+  fut_labels.release();
   cv::Mat hair = fol.hair_mask.empty() ? cv::Mat::zeros(w.bgr.size(), CV_8U) : fol.hair_mask;
   SmpContext ctx;
   AddQuality(AssessQuality(o.quality, w, hair, any_scar, orig_ppm), r, &ctx.quality_referrals);
@@ -267,10 +317,7 @@ AnalysisResult Analyze(const PipelineOptions& o, cv::Mat img, int reduction,
 
   const bool mm = w.scale_known;
   const double orig_per_work = 1.0 / w.scale;
-  // Combined scar labels for the planner: FUT bands first, then FUE dots.
-  cv::Mat labels = cv::Mat::zeros(w.bgr.size(), CV_32S);
   std::vector<SmpScarInput> plan_in;
-  std::vector<cv::Rect> boxes;  // per scar id - 1
   int next_id = 1;
   double total_len_px = 0.0;
   const cv::Point2d centre(full.width / 2.0, full.height / 2.0);
@@ -295,9 +342,6 @@ AnalysisResult Analyze(const PipelineOptions& o, cv::Mat img, int reduction,
       s.area_mm2 = b.area_px / px2_per_mm2;
       s.width_mm = Scale(Stats(b.width_profile_px), 1.0 / w.px_per_mm);
     }
-    const cv::Mat m = fut.labels == static_cast<int>(i + 1);
-    labels.setTo(s.id, m);
-    boxes.push_back(cv::boundingRect(m));
     s.confidence = b.confidence;
     s.touches_border = b.touches_border;
     plan_in.push_back({s.id, s.id, true, {}, s.width_mm ? std::optional(s.width_mm->mean)
@@ -324,12 +368,6 @@ AnalysisResult Analyze(const PipelineOptions& o, cv::Mat img, int reduction,
       s.area_mm2 = d.area_px / px2_per_mm2;
       s.diameter_mm = 2.0 * std::sqrt(*s.area_mm2 / CV_PI);
     }
-    const int rad = static_cast<int>(std::ceil(std::sqrt(d.area_px / CV_PI))) + 3;
-    const cv::Rect roi = cv::Rect(static_cast<int>(d.center_px.x) - rad,
-                                  static_cast<int>(d.center_px.y) - rad, 2 * rad + 1,
-                                  2 * rad + 1) & cv::Rect(0, 0, w.bgr.cols, w.bgr.rows);
-    labels(roi).setTo(s.id, fue.labels(roi) == static_cast<int>(i + 1));
-    boxes.push_back(roi);
     s.confidence = d.confidence;
     s.cluster_id = d.cluster >= 0 ? d.cluster + 1 : -1;
     plan_in.push_back({s.id, s.id, false, {}, s.diameter_mm});
@@ -421,11 +459,6 @@ AnalysisResult Analyze(const PipelineOptions& o, cv::Mat img, int reduction,
   ctx.ita_class = r.scalp.ita_class;
   r.smp_plan = PlanSmp(o.smp, measured, fol, labels, plan_in, ctx);
 
-  if (o.want_mask) {
-    res.work_mask = cv::Mat::zeros(w.bgr.size(), CV_8U);
-    res.work_mask.setTo(1, fut_mask);
-    res.work_mask.setTo(2, fue_mask);
-  }
   r.status = r.quality && r.quality->poor()
                  ? Status{StatusCode::kPoorQuality,
                           "photo quality too poor to plan from: " + r.quality->PoorSummary()}

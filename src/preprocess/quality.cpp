@@ -448,44 +448,46 @@ PhotoQuality AssessQuality(const QualityOptions& o, const WorkingImage& image,
   for (const cv::Mat* m : {&image.scalp_mask, &hair_mask, &scar_mask})
     if (!m->empty() && (m->size() != size || m->type() != CV_8U))
       throw Error("AssessQuality: masks must be CV_8U of the working image size");
-  cv::Mat scalp = image.scalp_mask.empty() ? cv::Mat() : image.scalp_mask.clone();
+  // Read only: the caller's mask, or the whole frame. (The maps below live in scopes that end
+  // before the blur measure, which needs the most memory.)
+  cv::Mat scalp = image.scalp_mask;
   if (scalp.empty() || cv::countNonZero(scalp) == 0) scalp = cv::Mat(size, CV_8U, cv::Scalar(255));
-  const cv::Mat no = cv::Mat::zeros(size, CV_8U);
-  const cv::Mat hair = hair_mask.empty() ? no : hair_mask;
-  cv::Mat scars = scar_mask.empty() ? no : scar_mask;
-  // Glare on a scar is the planner's business (shiny scar), and a scar's bright rim is no glare.
-  if (!scar_mask.empty())
-    cv::dilate(scars, scars, cv::getStructuringElement(cv::MORPH_ELLIPSE, {5, 5}));
-  const cv::Mat skin = scalp & ~hair;
 
   PhotoQuality q;
   const double scalp_px = cv::countNonZero(scalp);
-  const double skin_px = std::max(1.0, static_cast<double>(cv::countNonZero(skin)));
-  cv::Mat lo, hi;
   {
-    std::vector<cv::Mat> ch;
-    cv::split(image.bgr, ch);
-    lo = cv::min(cv::min(ch[0], ch[1]), ch[2]);
-    hi = cv::max(cv::max(ch[0], ch[1]), ch[2]);
+    const cv::Mat no = cv::Mat::zeros(size, CV_8U);
+    const cv::Mat hair = hair_mask.empty() ? no : hair_mask;
+    // Glare on a scar is the planner's business (shiny scar), and a scar's bright rim is no glare.
+    // (Dilated into a map of its own: the caller's mask is read only.)
+    cv::Mat scars = no;
+    if (!scar_mask.empty())
+      cv::dilate(scar_mask, scars, cv::getStructuringElement(cv::MORPH_ELLIPSE, {5, 5}));
+    const cv::Mat skin = scalp & ~hair;
+    const double skin_px = std::max(1.0, static_cast<double>(cv::countNonZero(skin)));
+    cv::Mat lo, hi;
+    {
+      std::vector<cv::Mat> ch;
+      cv::split(image.bgr, ch);
+      lo = cv::min(cv::min(ch[0], ch[1]), ch[2]);
+      hi = cv::max(cv::max(ch[0], ch[1]), ch[2]);
+    }
+    q.overexposed_fraction = cv::countNonZero((hi >= 250) & scalp) / scalp_px;
+    q.underexposed_fraction = cv::countNonZero((hi <= 24) & skin) / skin_px;
+    const cv::Mat glare_base = skin & ~scars;
+    q.glare_fraction = cv::countNonZero((lo >= 235) & glare_base) /
+                       std::max(1.0, static_cast<double>(cv::countNonZero(glare_base)));
   }
-  q.overexposed_fraction = cv::countNonZero((hi >= 250) & scalp) / scalp_px;
-  q.underexposed_fraction = cv::countNonZero((hi <= 24) & skin) / skin_px;
-  const cv::Mat glare_base = skin & ~scars;
-  q.glare_fraction = cv::countNonZero((lo >= 235) & glare_base) /
-                     std::max(1.0, static_cast<double>(cv::countNonZero(glare_base)));
-  {
-    cv::Mat l;
-    cv::extractChannel(image.lab, l, 0);
-    q.hair_cover_fraction = HairCover(l, scalp, image.px_per_mm, o.hair_disc_mm, o.hair_min_dark_L);
-  }
+  cv::Mat l;
+  cv::extractChannel(image.lab, l, 0);
+  q.hair_cover_fraction = HairCover(l, scalp, image.px_per_mm, o.hair_disc_mm, o.hair_min_dark_L);
   q.scalp_fraction = image.scalp_mask.empty()
                          ? 0.0
                          : cv::countNonZero(image.scalp_mask) / static_cast<double>(size.area());
   {
-    cv::Mat l;
-    cv::extractChannel(image.lab, l, 0);
     cv::Mat inner;
     cv::erode(scalp, inner, cv::getStructuringElement(cv::MORPH_RECT, {5, 5}));
+    scalp.release();
     // Not on or between scars: the skin between dense FUE dots makes dark lines as wide as the
     // gaps, and scar edges are soft by nature.
     if (!scar_mask.empty()) {

@@ -74,6 +74,9 @@ TEST(AssessQuality, ClippingGlareAndCrushedBlacksAreFractions) {
   cv::Mat scar = cv::Mat::zeros(img.size(), CV_8U);
   scar(cv::Rect(0, 0, 50, 50)).setTo(255);
   EXPECT_LT(AssessQuality(QualityOptions{}, Working(img), {}, scar, 12.0).glare_fraction, 0.05);
+  // The masks are the caller's, read only: the scar's rim is widened in a copy (the pipeline
+  // measures the scar area and the skin colour on the same mask afterwards).
+  EXPECT_EQ(cv::countNonZero(scar), 50 * 50);
 }
 
 TEST(AssessQuality, ScaleAndScalpChecks) {
