@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 #include <opencv2/imgproc.hpp>
 
+#include <filesystem>
+
 #include "testing/images.hpp"
 
 namespace scarmap {
@@ -21,6 +23,26 @@ TEST(AnalyzeImage, WithScaleFillsMmFields) {
   EXPECT_TRUE(res.report.follicles.density_per_cm2.has_value());
   EXPECT_EQ(FullSizeMask(res).size(), img.size());
   EXPECT_EQ(FullSizeMask(res).type(), CV_8U);
+}
+
+TEST(AnalyzeImage, SummaryScarAreaIsTheScarsOwn) {
+  // The summary's scar area is the scars' mask (the dots' regions), not widened by what the
+  // stages after detection (the quality gate) do with the scar mask.
+  PipelineOptions o;
+  o.want_mask = true;
+  o.min_meaningful_dpi = 1;
+  const AnalysisResult res =
+      AnalyzeImage(o, std::filesystem::path(SCARMAP_SOURCE_DIR) / "samples/fue_intermediate_skin.jpg");
+  ASSERT_TRUE(res.report.status.ok()) << res.report.status.message;
+  ASSERT_GT(res.report.fue.size(), 50u);
+  const double s = res.report.processing.working_scale;  // working px per photo px
+  EXPECT_NEAR(res.report.summary.scar_area_px * s * s, cv::countNonZero(res.work_mask), 1e-6);
+  // Within 2 % of the scars' areas (a dot's area is its sub-pixel segmented area; the mask, its
+  // pixels): the 2 px rim the quality gate once added in place made it 64 % more.
+  double scars = 0.0;
+  for (const FueScar& d : res.report.fue) scars += d.area_px;
+  for (const FutScar& b : res.report.fut) scars += b.area_px;
+  EXPECT_NEAR(res.report.summary.scar_area_px, scars, 0.02 * scars);
 }
 
 TEST(AnalyzeImage, WithoutScaleEveryMmFieldIsNullAndSaysSo) {
