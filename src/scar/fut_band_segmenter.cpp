@@ -90,22 +90,22 @@ RidgeMaps Ridge(const cv::Mat& img, const std::vector<double>& sigmas, int sign)
       cv::Sobel(g, d[3], CV_32F, 0, 2, 3, n2);
       cv::Sobel(g, d[4], CV_32F, 1, 1, 3, n2);
     };
-    // The blurred image (level 0) or level, whose bands the Sobel kernels read as views (seeing
-    // the rows around them); at level > 0, a band's derivatives are those of the level's rows
-    // that its upsampling reads.
+    // Level 0: each band blurred with the row either side its Sobel kernels read (a blur of a
+    // float view sees the image around it: the whole-image blur's rows, see GaussianBlurBands),
+    // so that no blurred image is held whole. Level > 0: the level blurred, and a band's
+    // derivatives those of the level's rows that its upsampling reads.
     cv::Mat g;
-    if (level == 0) {
-      g = GaussianBlurBands(img, sl);
-    } else {
-      cv::GaussianBlur(pyr[level], g, cv::Size(0, 0), sl);
-    }
+    if (level > 0) cv::GaussianBlur(pyr[level], g, cv::Size(0, 0), sl);
     const uchar idx = static_cast<uchar>(si);
     cv::parallel_for_(cv::Range(0, bands), [&](const cv::Range& range) {
       for (int band = range.start; band < range.end; ++band) {
         const int y0 = band * kBand, y1 = std::min(img.rows, y0 + kBand);
         cv::Mat d[5];
         if (level == 0) {
-          derivatives(g.rowRange(y0, y1), d);
+          const int a = std::max(0, y0 - 1), b = std::min(img.rows, y1 + 1);
+          cv::Mat blurred;
+          cv::GaussianBlur(img.rowRange(a, b), blurred, cv::Size(0, 0), sl);
+          derivatives(blurred.rowRange(y0 - a, y1 - a), d);
         } else {
           const cv::Range need = LinearRowsNeeded(g.rows, img.size(), y0, y1);
           cv::Mat coarse[5];
