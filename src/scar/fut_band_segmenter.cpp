@@ -501,6 +501,7 @@ void FutOptions::Check() const {
   if (!(min_width_mm > 0.0 && min_width_mm < max_width_mm && max_width_mm <= 30.0))
     throw Error("fut.min_width_mm / max_width_mm must satisfy 0 < min < max <= 30");
   if (!(min_length_mm > 0.0)) throw Error("fut.min_length_mm must be > 0");
+  if (!(min_length_widths > 0.0)) throw Error("fut.min_length_widths must be > 0");
   if (!(profile_step_mm > 0.0)) throw Error("fut.profile_step_mm must be > 0");
   if (!(min_contrast_L > 0.0)) throw Error("fut.min_contrast_L must be > 0");
   if (!(max_gap_mm >= 0.0)) throw Error("fut.max_gap_mm must be >= 0");
@@ -593,17 +594,23 @@ FutBands SegmentFutBands(const FutOptions& o, const WorkingImage& image, const F
       const int reach = std::max(1, static_cast<int>(std::lround(image.MmToPx(1.0) / step)));
 
       // A station is usable when measured and its midpoint lies near the line followed (an
-      // oblique profile across a band's end or a crossing structure is not).
+      // oblique profile across a band's end or a crossing structure is not). While the ridge is
+      // followed (the chain's stations and its extension past the ends), the line may lie off it
+      // by up to half the peak search window: at a coarse ridge scale the centre of a thin, curved
+      // band is biased towards its concave side. The final stations, re-centred on the measured
+      // midpoints, are held to the strict test.
+      double follow_tol_px = 0.0;
       auto measure = [&](cv::Point2d c, cv::Point2d n, Station* s) {
         if (!scalp.empty() && !scalp.at<uchar>(std::clamp(cvRound(c.y), 0, size.height - 1),
                                                 std::clamp(cvRound(c.x), 0, size.width - 1)))
           return false;
         if (!MeasureStation(clean, scalp, p, c, n, s)) return false;
         const double w = cv::norm(s->right - s->left);
-        return cv::norm(0.5 * (s->left + s->right) - c) <= std::max(2.0, 0.5 * w);
+        return cv::norm(0.5 * (s->left + s->right) - c) <= std::max({2.0, 0.5 * w, follow_tol_px});
       };
       std::vector<Station> st(path.size());
       std::vector<char> ok(path.size());
+      follow_tol_px = 0.5 * p.peak_win;
       for (size_t k = 0; k < path.size(); ++k) ok[k] = measure(path[k], Normal(path, k, reach), &st[k]);
       std::vector<double> cs;
       for (size_t k = 0; k < st.size(); ++k)
@@ -632,134 +639,162 @@ FutBands SegmentFutBands(const FutOptions& o, const WorkingImage& image, const F
           else path.push_back(q), st.push_back(s), ok.push_back(1);
         }
       }
-      size_t a = 0, z = st.size();
-      while (a < z && (!ok[a] || std::abs(st[a].contrast) < 0.5 * std::abs(c0))) ++a;
-      while (z > a && (!ok[z - 1] || std::abs(st[z - 1].contrast) < 0.5 * std::abs(c0))) --z;
-      if (z - a < 4) continue;
-      // Centreline: the half-maximum midpoints, smoothed and resampled every half step
-      // (station-to-station jitter of the edge estimates would otherwise add spurious length).
-      std::vector<cv::Point2d> mids;
-      for (size_t k = a; k < z; ++k)
-        if (ok[k]) mids.push_back(0.5 * (st[k].left + st[k].right));
-      std::vector<cv::Point2d> centre = SmoothResample(mids, image.MmToPx(2.0), step);
-      if (centre.size() < 4) continue;
-      // The final profiles, perpendicular to the centreline at regular steps; the centreline
-      // ends at its last measurable station at either end.
-      std::vector<Station> fin(centre.size());
-      std::vector<char> fok(centre.size());
-      for (size_t k = 0; k < centre.size(); ++k) fok[k] = measure(centre[k], Normal(centre, k, reach), &fin[k]);
+      size_t ua = 0, uz = st.size();
+      while (ua < uz && (!ok[ua] || std::abs(st[ua].contrast) < 0.5 * std::abs(c0))) ++ua;
+      while (uz > ua && (!ok[uz - 1] || std::abs(st[uz - 1].contrast) < 0.5 * std::abs(c0))) --uz;
+      // Stations the band could not be followed through (a glare patch, a crossing structure)
+      // may join a band to something else: when the whole is rejected, each stretch between
+      // gaps of at least 2 mm is tried on its own.
+      auto usable = [&](size_t k) { return ok[k] && std::abs(st[k].contrast) >= 0.5 * std::abs(c0); };
+      std::vector<std::pair<size_t, size_t>> segments{{ua, uz}};
       {
-        size_t fa = 0, fz = centre.size();
-        while (fa < fz && !fok[fa]) ++fa;
-        while (fz > fa && !fok[fz - 1]) --fz;
-        centre = std::vector<cv::Point2d>(centre.begin() + fa, centre.begin() + fz);
-        fin = std::vector<Station>(fin.begin() + fa, fin.begin() + fz);
-        fok = std::vector<char>(fok.begin() + fa, fok.begin() + fz);
-      }
-      std::vector<cv::Point2d> left, right;
-      std::vector<double> contrasts, widths, steps, profile, texture;
-      int measured = 0, border = 0;
-      for (size_t k = 0; k < centre.size(); ++k) {
-        const Station& s = fin[k];
-        const double w = fok[k] ? cv::norm(s.right - s.left) : NAN;
-        if (k % 2 == 0) profile.push_back(w);
-        if (!fok[k]) continue;
-        ++measured;
-        border += s.flank_off_scalp;
-        left.push_back(s.left);
-        right.push_back(s.right);
-        contrasts.push_back(s.contrast);
-        widths.push_back(w);
-        steps.push_back(std::abs(s.skin_l - s.skin_r));
-        texture.push_back(s.flank_sd);
-      }
-      const double stations = static_cast<double>(centre.size());
-      // Consistency: the band holds along most of its length (not a row of dots).
-      if (measured < 4 || measured < 0.7 * stations) continue;
-      // A light strip along the edge of the scalp is the border with the background.
-      if (border > 0.3 * measured) continue;
-      const double contrast = Median(contrasts);
-      // Dark thin lines have many look-alikes (wrinkles, folds, shadows, aligned hair): a band
-      // darker than the skin must show twice the contrast of a light one.
-      if (std::abs(contrast) < (sign > 0 ? 1.0 : 2.0) * o.min_contrast_L) continue;
-      {
-        std::vector<double> sorted = contrasts;
-        std::sort(sorted.begin(), sorted.end());
-        const double q1 = sorted[sorted.size() / 4], q3 = sorted[3 * sorted.size() / 4];
-        if (std::abs(q3 - q1) > 0.8 * std::abs(contrast)) continue;
-      }
-      // Clearly above the texture of the skin beside it (gaps in dense stubble line up into
-      // light streaks as long as a band but barely lighter than their surroundings' spread; rows
-      // of stubble into dark ones: a dark band needs twice the ratio).
-      if (std::abs(contrast) < (sign > 0 ? 1.0 : 2.0) * o.min_texture_ratio * Median(texture)) continue;
-      // A shadow or a step in the skin: the two sides of a band are at the same level.
-      if (Median(steps) > 0.6 * std::abs(contrast)) continue;
-      const double len = PathLength(centre);
-      const double med_width = Median(widths);
-      // Smooth edges: a band's width changes slowly along it, a row of dots or blotches (whose
-      // gaps a closing may bridge) swells and pinches from station to station.
-      {
-        std::vector<double> dw;
-        for (size_t k = 1; k < widths.size(); ++k) dw.push_back(std::abs(widths[k] - widths[k - 1]));
-        if (Median(dw) > o.max_width_roughness * med_width + image.MmToPx(0.1)) continue;
-      }
-      if (len < image.MmToPx(o.min_length_mm) || len < 5.0 * med_width) continue;
-      // Evidence grows with length: a short faint streak is what aligned gaps between stubble
-      // and rows of touching dots make; a strip scar is long, or clearly lighter, or both.
-      if (std::abs(contrast) * image.PxToMm(len) < o.min_contrast_length) continue;
-      // Gently curved: the chord spans most of the path.
-      if (cv::norm(centre.back() - centre.front()) < 0.6 * len) continue;
-      auto smooth3 = [](std::vector<cv::Point2d>& v) {
-        std::vector<cv::Point2d> s = v;
-        for (size_t k = 1; k + 1 < v.size(); ++k) s[k] = (v[k - 1] + v[k] + v[k + 1]) * (1.0 / 3);
-        v = s;
-      };
-      smooth3(left), smooth3(right);
-      std::vector<cv::Point2d> contour = left;
-      contour.insert(contour.end(), right.rbegin(), right.rend());
-      double area = 0.0;
-      cv::Mat m = FillPolygon(contour, size, scalp, &area);
-      if (area == 0) continue;
-      // Hairless: a strip scar has (almost) no hair of its own, while the skin beside it has its
-      // usual density. Hairs from the sides may lie across the band, so hair pixels are not
-      // counted: hair pieces are, each where most of it lies (its centroid). A lighter patch of
-      // skin has as many as its surroundings.
-      if (!fol.hair_mask.empty()) {
-        const int rd = 2 * static_cast<int>(image.MmToPx(3.0)) + 1;
-        const cv::Rect roi = cv::boundingRect(m) + cv::Size(rd, rd) - cv::Point(rd / 2, rd / 2);
-        const cv::Rect r = roi & cv::Rect(0, 0, size.width, size.height);
-        cv::Mat ring = BinaryDilate(m(r), cv::getStructuringElement(cv::MORPH_ELLIPSE, {rd, rd}));
-        ring &= ~m(r);
-        if (!scalp.empty()) ring &= scalp(r);
-        const double band_px = cv::countNonZero(m(r)), ring_px = cv::countNonZero(ring);
-        cv::Mat comp, stats, cents;
-        const int nc = cv::connectedComponentsWithStats(fol.hair_mask(r), comp, stats, cents, 8, CV_32S);
-        int in = 0, around = 0;
-        for (int i = 1; i < nc; ++i) {
-          const int x = std::clamp(cvRound(cents.at<double>(i, 0)), 0, r.width - 1);
-          const int y = std::clamp(cvRound(cents.at<double>(i, 1)), 0, r.height - 1);
-          in += m(r).at<uchar>(y, x) != 0;
-          around += ring.at<uchar>(y, x) != 0;
+        const size_t min_gap = static_cast<size_t>(std::ceil(image.MmToPx(2.0) / step));
+        size_t run = ua, gap = 0;
+        std::vector<std::pair<size_t, size_t>> runs;
+        for (size_t k = ua; k <= uz; ++k) {
+          if (k < uz && usable(k)) {
+            gap = 0;
+            continue;
+          }
+          if (k < uz && ++gap < min_gap) continue;
+          const size_t run_end = k < uz ? k + 1 - gap : uz;
+          if (run_end > run) runs.emplace_back(run, run_end);
+          while (k + 1 < uz && !usable(k + 1)) ++k;
+          run = k + 1, gap = 0;
         }
-        const double d_in = in / std::max(1.0, band_px), d_ring = around / std::max(1.0, ring_px);
-        const double min_ring = 10.0 / (100.0 * ppm * ppm);  // 10 hair pieces per cm^2
-        if (ring_px > 0 && d_ring > min_ring && d_in > o.max_hair_fraction * d_ring) continue;
+        if (runs.size() > 1) segments.insert(segments.end(), runs.begin(), runs.end());
       }
-      FutBand b;
-      b.centerline_px = centre;
-      b.length_px = len;
-      b.width_profile_px = profile;
-      for (const auto& q : left) b.contour_px.push_back(q);
-      for (auto it = right.rbegin(); it != right.rend(); ++it) b.contour_px.push_back(*it);
-      b.area_px = area;
-      b.contrast_L = contrast;
-      const double margin = image.MmToPx(1.0);
-      auto near_edge = [&](const cv::Point2d& q) {
-        return q.x < margin || q.y < margin || q.x > size.width - 1 - margin || q.y > size.height - 1 - margin;
-      };
-      b.touches_border = near_edge(centre.front()) || near_edge(centre.back());
-      b.confidence = std::clamp(std::abs(contrast) / 6.0, 0.1, 1.0) * std::clamp(measured / stations, 0.0, 1.0);
-      accepted_all.push_back({std::move(b), m, std::abs(contrast) * len});
+      for (size_t si = 0; si < segments.size(); ++si) {
+        const size_t a = segments[si].first, z = segments[si].second;
+        if (z - a < 4) continue;
+        // Centreline: the half-maximum midpoints, smoothed and resampled every half step
+        // (station-to-station jitter of the edge estimates would otherwise add spurious length).
+        std::vector<cv::Point2d> mids;
+        for (size_t k = a; k < z; ++k)
+          if (ok[k]) mids.push_back(0.5 * (st[k].left + st[k].right));
+        follow_tol_px = 0.0;
+        std::vector<cv::Point2d> centre = SmoothResample(mids, image.MmToPx(2.0), step);
+        if (centre.size() < 4) continue;
+        // The final profiles, perpendicular to the centreline at regular steps; the centreline
+        // ends at its last measurable station at either end.
+        std::vector<Station> fin(centre.size());
+        std::vector<char> fok(centre.size());
+        for (size_t k = 0; k < centre.size(); ++k) fok[k] = measure(centre[k], Normal(centre, k, reach), &fin[k]);
+        {
+          size_t fa = 0, fz = centre.size();
+          while (fa < fz && !fok[fa]) ++fa;
+          while (fz > fa && !fok[fz - 1]) --fz;
+          centre = std::vector<cv::Point2d>(centre.begin() + fa, centre.begin() + fz);
+          fin = std::vector<Station>(fin.begin() + fa, fin.begin() + fz);
+          fok = std::vector<char>(fok.begin() + fa, fok.begin() + fz);
+        }
+        std::vector<cv::Point2d> left, right;
+        std::vector<double> contrasts, widths, steps, profile, texture;
+        int measured = 0, border = 0;
+        for (size_t k = 0; k < centre.size(); ++k) {
+          const Station& s = fin[k];
+          const double w = fok[k] ? cv::norm(s.right - s.left) : NAN;
+          if (k % 2 == 0) profile.push_back(w);
+          if (!fok[k]) continue;
+          ++measured;
+          border += s.flank_off_scalp;
+          left.push_back(s.left);
+          right.push_back(s.right);
+          contrasts.push_back(s.contrast);
+          widths.push_back(w);
+          steps.push_back(std::abs(s.skin_l - s.skin_r));
+          texture.push_back(s.flank_sd);
+        }
+        const double stations = static_cast<double>(centre.size());
+        // Consistency: the band holds along most of its length (not a row of dots).
+        if (measured < 4 || measured < 0.7 * stations) continue;
+        // A light strip along the edge of the scalp is the border with the background.
+        if (border > 0.3 * measured) continue;
+        const double contrast = Median(contrasts);
+        // Dark thin lines have many look-alikes (wrinkles, folds, shadows, aligned hair): a band
+        // darker than the skin must show twice the contrast of a light one.
+        if (std::abs(contrast) < (sign > 0 ? 1.0 : 2.0) * o.min_contrast_L) continue;
+        {
+          std::vector<double> sorted = contrasts;
+          std::sort(sorted.begin(), sorted.end());
+          const double q1 = sorted[sorted.size() / 4], q3 = sorted[3 * sorted.size() / 4];
+          if (std::abs(q3 - q1) > 0.8 * std::abs(contrast)) continue;
+        }
+        // Clearly above the texture of the skin beside it (gaps in dense stubble line up into
+        // light streaks as long as a band but barely lighter than their surroundings' spread; rows
+        // of stubble and unremoved long hair into dark ones: a dark band needs 1.5 x the ratio, which
+        // a -3 L* band on dark skin, 5 x its flanks' spread, still passes).
+        if (std::abs(contrast) < (sign > 0 ? 1.0 : 1.5) * o.min_texture_ratio * Median(texture)) continue;
+        // A shadow or a step in the skin: the two sides of a band are at the same level.
+        if (Median(steps) > 0.6 * std::abs(contrast)) continue;
+        const double len = PathLength(centre);
+        const double med_width = Median(widths);
+        // Smooth edges: a band's width changes slowly along it, a row of dots or blotches (whose
+        // gaps a closing may bridge) swells and pinches from station to station.
+        {
+          std::vector<double> dw;
+          for (size_t k = 1; k < widths.size(); ++k) dw.push_back(std::abs(widths[k] - widths[k - 1]));
+          if (Median(dw) > o.max_width_roughness * med_width + image.MmToPx(0.1)) continue;
+        }
+        if (len < image.MmToPx(o.min_length_mm) || len < o.min_length_widths * med_width) continue;
+        // Evidence grows with length: a short faint streak is what aligned gaps between stubble
+        // and rows of touching dots make; a strip scar is long, or clearly lighter, or both.
+        if (std::abs(contrast) * image.PxToMm(len) < o.min_contrast_length) continue;
+        // Gently curved: the chord spans most of the path.
+        if (cv::norm(centre.back() - centre.front()) < 0.6 * len) continue;
+        auto smooth3 = [](std::vector<cv::Point2d>& v) {
+          std::vector<cv::Point2d> s = v;
+          for (size_t k = 1; k + 1 < v.size(); ++k) s[k] = (v[k - 1] + v[k] + v[k + 1]) * (1.0 / 3);
+          v = s;
+        };
+        smooth3(left), smooth3(right);
+        std::vector<cv::Point2d> contour = left;
+        contour.insert(contour.end(), right.rbegin(), right.rend());
+        double area = 0.0;
+        cv::Mat m = FillPolygon(contour, size, scalp, &area);
+        if (area == 0) continue;
+        // Hairless: a strip scar has (almost) no hair of its own, while the skin beside it has its
+        // usual density. Hairs from the sides may lie across the band, so hair pixels are not
+        // counted: hair pieces are, each where most of it lies (its centroid). A lighter patch of
+        // skin has as many as its surroundings.
+        if (!fol.hair_mask.empty()) {
+          const int rd = 2 * static_cast<int>(image.MmToPx(3.0)) + 1;
+          const cv::Rect roi = cv::boundingRect(m) + cv::Size(rd, rd) - cv::Point(rd / 2, rd / 2);
+          const cv::Rect r = roi & cv::Rect(0, 0, size.width, size.height);
+          cv::Mat ring = BinaryDilate(m(r), cv::getStructuringElement(cv::MORPH_ELLIPSE, {rd, rd}));
+          ring &= ~m(r);
+          if (!scalp.empty()) ring &= scalp(r);
+          const double band_px = cv::countNonZero(m(r)), ring_px = cv::countNonZero(ring);
+          cv::Mat comp, stats, cents;
+          const int nc = cv::connectedComponentsWithStats(fol.hair_mask(r), comp, stats, cents, 8, CV_32S);
+          int in = 0, around = 0;
+          for (int i = 1; i < nc; ++i) {
+            const int x = std::clamp(cvRound(cents.at<double>(i, 0)), 0, r.width - 1);
+            const int y = std::clamp(cvRound(cents.at<double>(i, 1)), 0, r.height - 1);
+            in += m(r).at<uchar>(y, x) != 0;
+            around += ring.at<uchar>(y, x) != 0;
+          }
+          const double d_in = in / std::max(1.0, band_px), d_ring = around / std::max(1.0, ring_px);
+          const double min_ring = 10.0 / (100.0 * ppm * ppm);  // 10 hair pieces per cm^2
+          if (ring_px > 0 && d_ring > min_ring && d_in > o.max_hair_fraction * d_ring) continue;
+        }
+        FutBand b;
+        b.centerline_px = centre;
+        b.length_px = len;
+        b.width_profile_px = profile;
+        for (const auto& q : left) b.contour_px.push_back(q);
+        for (auto it = right.rbegin(); it != right.rend(); ++it) b.contour_px.push_back(*it);
+        b.area_px = area;
+        b.contrast_L = contrast;
+        const double margin = image.MmToPx(1.0);
+        auto near_edge = [&](const cv::Point2d& q) {
+          return q.x < margin || q.y < margin || q.x > size.width - 1 - margin || q.y > size.height - 1 - margin;
+        };
+        b.touches_border = near_edge(centre.front()) || near_edge(centre.back());
+        b.confidence = std::clamp(std::abs(contrast) / 6.0, 0.1, 1.0) * std::clamp(measured / stations, 0.0, 1.0);
+        accepted_all.push_back({std::move(b), m, std::abs(contrast) * len});
+        if (si == 0) break;  // the whole was accepted
+      }
     }
   }
   // The same band can be found twice (a bright and a dark pass, or a chain along each edge of

@@ -12,37 +12,92 @@ namespace {
 
 constexpr double kPpm = 12.0;
 
-// Skin with stubble and, optionally, a gently curved light band of known FWHM (raised-cosine
-// edges) from x0 to x1 (px). Hairs are rooted outside the band, some crossing it.
-WorkingImage Scene(double width_mm, double dl, bool band, int x0 = 0, int x1 = 960,
-                   bool dots_row = false) {
+// Skin with stubble and, optionally, a light (dl > 0) or dark band of known FWHM (raised-cosine
+// edges) along y = 300 + bow ((x - 480) / 480)^2 from x0 to x1 (px). Hairs are rooted outside the
+// band, some crossing it.
+struct SceneSpec {
+  double width_mm = 3.0;
+  double dl = 10.0;  ///< band - skin, in 8-bit BGR units / 2.3
+  bool band = true;
+  int x0 = 0, x1 = 960;
+  bool dots_row = false;
+  double bow_px = 40.0;
+  cv::Scalar skin{140, 160, 200};  ///< BGR
+  double noise = 2.0;              ///< sd of the pixel noise, 8-bit units
+  double mottle = 0.0;             ///< sd of skin texture 2-3 px across, 8-bit units
+  /// A round glare highlight (Gaussian, sd glare_sd_mm, peak glare_peak in 8-bit units) on the
+  /// band at x = glare_x.
+  double glare_peak = 0.0, glare_sd_mm = 5.0;
+  /// A broad light sheen along the band (a shiny scar): Gaussian across it, 8-bit units.
+  double sheen = 0.0, sheen_sd_mm = 2.0;
+  int glare_x = 300;
+};
+
+double CentreY(const SceneSpec& s, double x) { return 300.0 + s.bow_px * std::pow((x - 480.0) / 480.0, 2); }
+
+WorkingImage Scene(const SceneSpec& s) {
   const cv::Size size(960, 600);
-  cv::Mat f(size, CV_32FC3, cv::Scalar(140, 160, 200));
-  auto centre_y = [](double x) { return 300.0 + 40.0 * std::pow((x - 480.0) / 480.0, 2); };
-  const double half = width_mm / 2 * kPpm, e = 0.2 * kPpm;
-  if (band) {
+  cv::Mat f(size, CV_32FC3, s.skin);
+  const double half = s.width_mm / 2 * kPpm, e = 0.2 * kPpm;
+  if (s.band) {
     for (int y = 0; y < size.height; ++y)
-      for (int x = x0; x < x1; ++x) {
-        const double d = std::abs(y - centre_y(x)) - half;
+      for (int x = s.x0; x < s.x1; ++x) {
+        const double d = std::abs(y - CentreY(s, x)) - half;
         const double p = d <= -e ? 1.0 : d >= e ? 0.0 : 0.5 + 0.5 * std::cos(CV_PI * (d + e) / (2 * e));
-        f.at<cv::Vec3f>(y, x) += cv::Vec3f::all(static_cast<float>(p * dl * 2.3));
+        const double sd = s.sheen_sd_mm * kPpm, dy = y - CentreY(s, x);
+        const double sheen = s.sheen * std::exp(-0.5 * dy * dy / (sd * sd));
+        f.at<cv::Vec3f>(y, x) += cv::Vec3f::all(static_cast<float>(p * s.dl * 2.3 + sheen));
       }
   }
-  if (dots_row)
-    for (int x = 60; x < 900; x += 25) cv::circle(f, {x, 300}, 6, cv::Scalar::all(dl * 2.3 + 160), cv::FILLED);
+  if (s.dots_row)
+    for (int x = 60; x < 900; x += 25) cv::circle(f, {x, 300}, 6, cv::Scalar::all(s.dl * 2.3 + 160), cv::FILLED);
+  if (s.glare_peak > 0) {
+    const double gy = CentreY(s, s.glare_x), sd = s.glare_sd_mm * kPpm;
+    for (int y = 0; y < size.height; ++y)
+      for (int x = 0; x < size.width; ++x) {
+        const double r2 = (x - s.glare_x) * (x - s.glare_x) + (y - gy) * (y - gy);
+        f.at<cv::Vec3f>(y, x) += cv::Vec3f::all(static_cast<float>(s.glare_peak * std::exp(-0.5 * r2 / (sd * sd))));
+      }
+  }
+  cv::RNG rng(9);
+  if (s.mottle > 0) {
+    cv::Mat m(size, CV_32F);
+    rng.fill(m, cv::RNG::NORMAL, 0, 1);
+    cv::GaussianBlur(m, m, cv::Size(0, 0), 1.5);
+    cv::Scalar mean, sd;
+    cv::meanStdDev(m, mean, sd);
+    m *= s.mottle / sd[0];
+    cv::Mat m3;
+    cv::merge(std::vector<cv::Mat>{m, m, m}, m3);
+    f += m3;
+  }
   cv::Mat img;
   f.convertTo(img, CV_8UC3);
-  cv::RNG rng(9);
   for (int i = 0; i < 4000; ++i) {
     const cv::Point2d p(rng.uniform(0.0, 960.0), rng.uniform(0.0, 600.0));
-    if (band && p.x >= x0 && p.x < x1 && std::abs(p.y - centre_y(p.x)) < half + 2) continue;
+    if (s.band && p.x >= s.x0 && p.x < s.x1 && std::abs(p.y - CentreY(s, p.x)) < half + 2) continue;
     const double a = rng.uniform(-0.5, 0.5) + CV_PI / 2;
     cv::line(img, p, p + 14.0 * cv::Point2d(std::cos(a), std::sin(a)), cv::Scalar(40, 40, 50), 2, cv::LINE_AA);
   }
   cv::Mat noise(size, CV_8UC3);
-  rng.fill(noise, cv::RNG::NORMAL, 0, 2);
+  rng.fill(noise, cv::RNG::NORMAL, 0, s.noise);
   img += noise;
   return testing::MakeWorking(img, kPpm);
+}
+
+WorkingImage Scene(double width_mm, double dl, bool band, int x0 = 0, int x1 = 960,
+                   bool dots_row = false) {
+  SceneSpec s;
+  s.width_mm = width_mm, s.dl = dl, s.band = band, s.x0 = x0, s.x1 = x1, s.dots_row = dots_row;
+  return Scene(s);
+}
+
+// Arc length of the scene's centreline from x0 to x1, px.
+double TrueLength(const SceneSpec& s) {
+  double len = 0;
+  for (int x = s.x0; x < s.x1; ++x)
+    len += std::hypot(1.0, 2.0 * s.bow_px * (x + 0.5 - 480.0) / (480.0 * 480.0));
+  return len;
 }
 
 double Mean(const std::vector<double>& v) {
@@ -103,6 +158,61 @@ TEST(SegmentFutBands, LabelsCoverTheBand) {
   EXPECT_EQ(b.labels.at<int>(300 + 10, 480), 1);  // centre of the band (y = 300 at x = 480)
   EXPECT_EQ(b.labels.at<int>(100, 480), 0);
   EXPECT_NEAR(b.bands[0].area_px, 4.0 * kPpm * b.bands[0].length_px, 0.15 * 4.0 * kPpm * b.bands[0].length_px);
+}
+
+// A wide band of which only a stub is in view (3.9 x its width) is still a strip.
+TEST(SegmentFutBands, FindsAShortWideStub) {
+  SceneSpec s;
+  s.width_mm = 4.4, s.x0 = 378, s.x1 = 582;  // 17 mm long
+  const WorkingImage w = Scene(s);
+  const FutBands b = SegmentFutBands({}, w, DetectFollicles({}, w));
+  ASSERT_EQ(b.bands.size(), 1u);
+  EXPECT_NEAR(b.bands[0].length_px, TrueLength(s), 0.1 * TrueLength(s));
+  EXPECT_NEAR(Mean(b.bands[0].width_profile_px) / kPpm, s.width_mm, 0.1 * s.width_mm);
+  FutOptions strict;
+  strict.min_length_widths = 5.0;
+  EXPECT_TRUE(SegmentFutBands(strict, w, DetectFollicles({}, w)).bands.empty())
+      << "the stub must be shorter than 5 widths, or this test shows nothing";
+}
+
+// A shiny hairline on a tight arc: the sheen around it makes the ridge's best scale coarse, and a
+// coarse ridge runs off the centre of a curved line; the line itself is followed and measured.
+TEST(SegmentFutBands, FollowsAThinShinyTightlyCurvedBand) {
+  SceneSpec s;
+  s.width_mm = 0.6, s.bow_px = 480.0, s.x0 = 240, s.x1 = 720, s.sheen = 6.0;
+  const WorkingImage w = Scene(s);
+  const FutBands b = SegmentFutBands({}, w, DetectFollicles({}, w));
+  ASSERT_EQ(b.bands.size(), 1u);
+  EXPECT_NEAR(b.bands[0].length_px, TrueLength(s), 0.1 * TrueLength(s));
+  // The line's half maximum, not the sheen's (4.7 mm across); the sheen under it widens it.
+  EXPECT_LT(Mean(b.bands[0].width_profile_px) / kPpm, 1.5 * s.width_mm);
+}
+
+// On dark skin a scar may be darker than the skin: a faint dark band is found, bare skin is clean.
+TEST(SegmentFutBands, FindsAFaintDarkBandOnDarkSkin) {
+  SceneSpec s;
+  s.skin = cv::Scalar(60, 80, 110), s.dl = -4.0, s.width_mm = 1.5, s.mottle = 2.0;
+  const WorkingImage w = Scene(s);
+  const FutBands b = SegmentFutBands({}, w, DetectFollicles({}, w));
+  ASSERT_EQ(b.bands.size(), 1u);
+  EXPECT_LT(b.bands[0].contrast_L, 0.0);
+  EXPECT_NEAR(b.bands[0].length_px, TrueLength(s), 0.1 * TrueLength(s));
+  SceneSpec plain = s;
+  plain.band = false;
+  const WorkingImage p = Scene(plain);
+  EXPECT_TRUE(SegmentFutBands({}, p, DetectFollicles({}, p)).bands.empty());
+}
+
+// A glare highlight over part of a band: the band is still found through it.
+TEST(SegmentFutBands, FindsABandPartlyUnderGlare) {
+  SceneSpec s;
+  s.glare_peak = 70.0, s.glare_x = 360;
+  const WorkingImage w = Scene(s);
+  const FutBands b = SegmentFutBands({}, w, DetectFollicles({}, w));
+  ASSERT_GE(b.bands.size(), 1u);
+  double len = 0;
+  for (const FutBand& band : b.bands) len += band.length_px;
+  EXPECT_GT(len, 0.7 * TrueLength(s));
 }
 
 }  // namespace

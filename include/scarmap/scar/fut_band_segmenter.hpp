@@ -22,8 +22,10 @@
 // the scalp along most of the band (the border with the background), hair pieces inside at more
 // than max_hair_fraction of the density beside it (a lighter patch of skin, a part line), too
 // short, too faint for its length (min_contrast_length: short faint streaks are aligned gaps or
-// rows of touching dots), too curved; a band found twice (bright and dark pass, or along both edges of a wide
-// band) is kept once.
+// rows of touching dots), too curved; a chain so rejected is tried again as its stretches
+// between gaps of 2 mm or more where the band could not be followed (glare, a crossing
+// structure joined onto it); a band found twice (bright and dark pass, or along both edges of a
+// wide band) is kept once.
 #pragma once
 
 #include <vector>
@@ -39,6 +41,9 @@ struct FutOptions {
   double min_width_mm = 0.5;
   double max_width_mm = 10.0;
   double min_length_mm = 10.0;
+  /// Length / median width, at least: a strip, not a patch. 3 lets through a wide band's stub
+  /// (a 4.4 mm band of which 17 mm are in frame); patches and blobs are shorter.
+  double min_length_widths = 3.0;
   double profile_step_mm = 1.0;   ///< width profile sample spacing along the centreline
   double min_contrast_L = 1.5;    ///< band vs skin, L* units (median over stations)
   /// |contrast| x length, L* x mm, at least: a 2 L* band must run 60 mm, a 6 L* band 20 mm.
