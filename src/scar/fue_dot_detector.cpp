@@ -171,11 +171,15 @@ FueDots DetectFueDots(const FueDotOptions& o, const WorkingImage& image, const F
       const int ring_all = static_cast<int>(offsets.size());
       ring.reserve(ring_all);
       ring_lab.reserve(ring_all);
-      int ring_off = 0;
+      int ring_off = 0, ring_out = 0;
       for (const cv::Point& d : offsets) {
         const int x = c.p.x + d.x, y = c.p.y + d.y;
-        if (x < 0 || y < 0 || x >= size.width || y >= size.height ||
-            (!scalp.empty() && !scalp.at<uchar>(y, x))) {
+        // Beyond the photo's frame the skin goes on, unseen: half the ring is enough there.
+        if (x < 0 || y < 0 || x >= size.width || y >= size.height) {
+          if (++ring_out > 0.5 * ring_all) return false;
+          continue;
+        }
+        if (!scalp.empty() && !scalp.at<uchar>(y, x)) {
           if (++ring_off > 0.1 * ring_all) return false;  // as below, known already
           continue;
         }

@@ -195,6 +195,26 @@ TEST(DetectFueDots, DoesNotSplitAStreakIntoAChainOfDots) {
   EXPECT_EQ(split, 2);
 }
 
+// Dots about a millimetre from the photo's edge: their skin ring is cut by the frame (not by the
+// scalp's edge, where the skin level would be unknown), and they are still found and measured
+// (the top one reads 1.11 mm here, 1.01 mm when it lies 5 mm from the edge: hence 12 %).
+TEST(DetectFueDots, FindsDotsNearTheFrameEdge) {
+  const std::vector<Dot> truth = {{{13.0, 200.0}, 1.0}, {{627.0, 300.0}, 1.2},
+                                  {{320.0, 13.0}, 1.0}, {{200.0, 468.0}, 1.1}};
+  const WorkingImage w = Scene(truth, 10.0);
+  const FueDots found = DetectFueDots({}, w, DetectFollicles({}, w), cv::Mat());
+  for (const Dot& t : truth) {
+    bool matched = false;
+    for (const FueDot& d : found.dots) {
+      if (cv::norm(d.center_px - t.c) > 0.5 * 12) continue;
+      matched = true;
+      EXPECT_NEAR(2.0 * std::sqrt(d.area_px / CV_PI) / 12.0, t.d_mm, 0.12 * t.d_mm) << t.c;
+    }
+    EXPECT_TRUE(matched) << t.c;
+  }
+  EXPECT_EQ(found.dots.size(), truth.size());
+}
+
 TEST(DetectFueDots, LabelsMatchTheDots) {
   const WorkingImage w = Scene(Grid(), 8.0);
   const FueDots found = DetectFueDots({}, w, DetectFollicles({}, w), cv::Mat());
