@@ -5,17 +5,19 @@
 // mask missed, so a gap between dense hairs is skin, not a light spot); bright blobs are found as
 // scale-normalised Laplacian-of-Gaussian maxima (Lindeberg 1998) at scales matching the dot
 // radii. Each candidate's skin level and texture are the median and MAD of a ring of 1.6-2.6
-// radii (hair excluded), its own level the median of its core (half a radius); it is segmented at
-// half maximum (the edge where its difference from the skin falls to half of its own contrast,
-// REPORT_CONTRACT.md) on a 4x bilinearly upsampled window (widened once when the region reaches
-// its edge), which gives a sub-pixel area and equivalent diameter. A candidate is kept when its
-// size, roundness and solidity fit an FUE scar and its mean contrast over the region stands
-// noise_sigmas clear of both the ring's texture and the image's residual texture (and of
-// min_contrast_L); specular glare (saturated), white hair (its core neutral grey: chroma under
-// min_chroma_ratio of the skin's), dandruff (tiny, very high contrast, irregular) and
+// radii (hair excluded; a ring cut by the photo's frame needs half of it inside, one cut by the
+// scalp's edge nine tenths), its own level the median of its core (half a radius); it is
+// segmented at half maximum (the edge where its difference from the skin falls to half of its
+// own contrast, REPORT_CONTRACT.md) on a 4x bilinearly upsampled window (widened once when the
+// region reaches its edge), which gives a sub-pixel area and equivalent diameter. A candidate is
+// kept when its size, roundness and solidity fit an FUE scar and its mean contrast over the
+// region stands noise_sigmas clear of both the ring's texture and the image's residual texture
+// (and of min_contrast_L); specular glare (saturated), white hair (its core neutral grey: chroma
+// under min_chroma_ratio of the skin's), dandruff (tiny, very high contrast, irregular) and
 // regions in the exclude mask (FUT band) or at the frame edge are rejected. Merged dots
-// ("moth-eaten") are split at distance-transform peaks, each part judged as a dot of its own,
-// and reported as a cluster.
+// ("moth-eaten") are split at distance-transform peaks with a waist between them (peaks along a
+// ridge of even width, e.g. a streak of light hair, are one spot), each part judged as a dot of
+// its own, and reported as a cluster.
 #pragma once
 
 #include <vector>
