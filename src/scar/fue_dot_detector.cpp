@@ -76,10 +76,19 @@ FueDots DetectFueDots(const FueDotOptions& o, const WorkingImage& image, const F
   cv::Mat clean =
       RemoveHair(flat, fol.hair_mask, image.px_per_mm, o.hair_closing_mm, o.hair_opening_mm);
 
-  // Scale-normalised LoG over dot radii (sigma = r / sqrt(2)): the strongest response and the
-  // index of its scale (8-bit), computed in bands of rows (two small buffers, not two maps).
   const double rmin = image.MmToPx(o.min_diameter_mm / 2.0);
   const double rmax = image.MmToPx(o.max_diameter_mm / 2.0);
+  double contrast_noise = 0;
+  {
+    // The residual texture around a wide blur, which only a robust spread reads: the blur at
+    // half resolution (GaussianBlurCoarse) from kCoarseMinSigma px. (Before the LoG: its
+    // response map and this blur are not held at the same time.)
+    cv::Mat g = GaussianBlurCoarse(clean, std::max(1.0, rmax));
+    cv::subtract(clean, g, g);
+    contrast_noise = RobustSigma(g, scalp, 0.1);
+  }
+  // Scale-normalised LoG over dot radii (sigma = r / sqrt(2)): the strongest response and the
+  // index of its scale (8-bit), computed in bands of rows (two small buffers, not two maps).
   constexpr int kScales = 5, kBandRows = 256;
   std::array<float, kScales> radius;  // as a float map held them
   cv::Mat best(size, CV_32F, cv::Scalar(0)), best_k(size, CV_8U, cv::Scalar(0));
@@ -96,14 +105,6 @@ FueDots DetectFueDots(const FueDotOptions& o, const WorkingImage& image, const F
                              if (l[x] > b[x]) b[x] = l[x], bk[x] = static_cast<uchar>(k);
                          }
                        });
-  }
-  double contrast_noise = 0;
-  {
-    // The residual texture around a wide blur, which only a robust spread reads: the blur at
-    // half resolution (GaussianBlurCoarse) from kCoarseMinSigma px.
-    cv::Mat g = GaussianBlurCoarse(clean, std::max(1.0, rmax));
-    cv::subtract(clean, g, g);
-    contrast_noise = RobustSigma(g, scalp, 0.1);
   }
   const double noise = RobustSigma(best, scalp, 0.1);
 

@@ -161,8 +161,9 @@ struct Chain {
 
 // Ridge centre pixels above `lo`, in 8-connected sets that reach `hi` (hysteresis), each
 // ordered along its longest path (the tree diameter found by two breadth-first searches: spurs
-// and crossings drop out), at their sub-pixel centre positions.
-std::vector<Chain> CentreChains(const RidgeMaps& m, const cv::Mat& scalp, double hi, double lo,
+// and crossings drop out), at their sub-pixel centre positions. Takes the maps over: the ridge
+// strength is freed once the centre pixels are marked (1 above `lo`, 2 above `hi`).
+std::vector<Chain> CentreChains(RidgeMaps m, const cv::Mat& scalp, double hi, double lo,
                                 double min_len_px) {
   const cv::Size size = m.r.size();
   cv::Mat centre = cv::Mat::zeros(size, CV_8U);
@@ -171,25 +172,26 @@ std::vector<Chain> CentreChains(const RidgeMaps& m, const cv::Mat& scalp, double
     const uchar* s = scalp.empty() ? nullptr : scalp.ptr<uchar>(y);
     uchar* c = centre.ptr<uchar>(y);
     for (int x = 1; x + 1 < size.width; ++x)
-      if (r[x] > lo && (!s || s[x])) c[x] = 255;
+      if (r[x] > lo && (!s || s[x])) c[x] = r[x] > hi ? 2 : 1;
   }
+  m.r.release();
   cv::Mat comp, stats, cents;
   const int n = cv::connectedComponentsWithStats(centre, comp, stats, cents, 8, CV_32S);
-  centre.release();
   std::vector<std::vector<cv::Point>> members(n);
   std::vector<char> strong(n, 0);
   for (int y = 0; y < size.height; ++y) {
     const int* l = comp.ptr<int>(y);
-    const float* r = m.r.ptr<float>(y);
+    const uchar* r = centre.ptr<uchar>(y);
     for (int x = 0; x < size.width; ++x) {
       if (!l[x]) continue;
       const cv::Rect box(stats.at<int>(l[x], cv::CC_STAT_LEFT), stats.at<int>(l[x], cv::CC_STAT_TOP),
                          stats.at<int>(l[x], cv::CC_STAT_WIDTH), stats.at<int>(l[x], cv::CC_STAT_HEIGHT));
       if (std::max(box.width, box.height) < min_len_px * 0.7) continue;
       members[l[x]].emplace_back(x, y);
-      if (r[x] > hi) strong[l[x]] = 1;
+      if (r[x] == 2) strong[l[x]] = 1;
     }
   }
+  centre.release();
   std::vector<Chain> chains;
   // Breadth-first distances and parents (as image indices) over the component's bounding box.
   cv::Mat dist, parent;
@@ -558,11 +560,11 @@ FutBands SegmentFutBands(const FutOptions& o, const WorkingImage& image, const F
     // Both on the closed image: hair is out, and a dark band is wider than the closing disc.
     const cv::Mat& clean = closed;
     const cv::Mat det = down(clean, cv::INTER_AREA);
-    const RidgeMaps rm = Ridge(det, sigmas, sign);
+    RidgeMaps rm = Ridge(det, sigmas, sign);
     // The scale-normalised response of a bar of contrast h is about h / 2 (L* units): an
     // absolute threshold in L*, hysteresis at half of it.
     const double hi = 0.5 * std::max(o.min_contrast_L, 1.0) * (sign > 0 ? 1.0 : 2.0);
-    std::vector<Chain> chains = CentreChains(rm, dscalp, hi, 0.5 * hi, 1.0 * dppm);
+    std::vector<Chain> chains = CentreChains(std::move(rm), dscalp, hi, 0.5 * hi, 1.0 * dppm);
     chains = JoinChains(chains, o.max_gap_mm * dppm, 2.0 * dppm);
 
     const ProfileParams pp{sign, image.MmToPx(o.max_width_mm / 2) + 2, image.MmToPx(2.5), image.MmToPx(1.5),
