@@ -111,12 +111,21 @@ FueDots DetectFueDots(const FueDotOptions& o, const WorkingImage& image, const F
   // Local maxima above threshold.
   std::vector<Candidate> cands;
   {
+    // The 5 x 5 maximum a band of rows at a time, each band dilated with the 2 rows either side
+    // it reads (a maximum: the same values as the whole image's dilation).
+    const cv::Mat disc = cv::getStructuringElement(cv::MORPH_ELLIPSE, {5, 5});
+    constexpr int kMaxRows = 128;
     cv::Mat dil;
-    cv::dilate(best, dil, cv::getStructuringElement(cv::MORPH_ELLIPSE, {5, 5}));
+    int dil_a = 0, dil_y1 = 0;  // `dil` holds image rows [dil_a, ...), valid below dil_y1
     const float thr = static_cast<float>(std::max(3.0 * noise, 0.5 * o.min_contrast_L));
     for (int y = 1; y < size.height - 1; ++y) {
+      if (y >= dil_y1) {
+        dil_y1 = std::min(size.height, y + kMaxRows);
+        dil_a = std::max(0, y - 2);
+        cv::dilate(best.rowRange(dil_a, std::min(size.height, dil_y1 + 2)), dil, disc);
+      }
       const float* b = best.ptr<float>(y);
-      const float* d = dil.ptr<float>(y);
+      const float* d = dil.ptr<float>(y - dil_a);
       const uchar* m = scalp.empty() ? nullptr : scalp.ptr<uchar>(y);
       const uchar* e = exclude.empty() ? nullptr : exclude.ptr<uchar>(y);
       for (int x = 1; x < size.width - 1; ++x) {
