@@ -74,7 +74,11 @@ WorkingImage Scene(const SceneSpec& s) {
   cv::Mat img;
   f.convertTo(img, CV_8UC3);
   for (int i = 0; i < 4000; ++i) {
-    const cv::Point2d p(rng.uniform(0.0, 960.0), rng.uniform(0.0, 600.0));
+    // Drawn in named steps: the order of a call's arguments differs between compilers (gcc's
+    // order kept: y first), and the scene must be the same under gcc and clang.
+    const double py = rng.uniform(0.0, 600.0);
+    const double px = rng.uniform(0.0, 960.0);
+    const cv::Point2d p(px, py);
     if (s.band && p.x >= s.x0 && p.x < s.x1 && std::abs(p.y - CentreY(s, p.x)) < half + 2) continue;
     const double a = rng.uniform(-0.5, 0.5) + CV_PI / 2;
     cv::line(img, p, p + 14.0 * cv::Point2d(std::cos(a), std::sin(a)), cv::Scalar(40, 40, 50), 2, cv::LINE_AA);
