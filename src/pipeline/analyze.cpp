@@ -154,7 +154,6 @@ void WarnMarkerFarFromScars(const MarkerOptions& mo, const MarkerDetection& d,
                          "scars; place the marker next to them");
 }
 
-// The photo as AnalysisResult::upright keeps it: shrunk to keep_image_max_side when asked.
 // The planner's and the contrast measure's scar labels: FUT bands 1..n in order, then FUE dots
 // (a dot drawn over a band keeps the dot's id), with each scar's box (per id - 1). The
 // detectors' own label maps are freed: one map of scar ids is held from here, not three.
@@ -193,6 +192,7 @@ cv::Mat CompactFutLabels(FutBands& fut, cv::Size size) {
   return small;
 }
 
+// The photo as AnalysisResult::upright keeps it: shrunk to keep_image_max_side when asked.
 void KeepImage(const PipelineOptions& o, const cv::Mat& img, cv::Size full, AnalysisResult& res) {
   if (!o.keep_image) return;
   res.upright = img;

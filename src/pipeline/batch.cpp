@@ -41,8 +41,8 @@ bool IsOwnOutput(const fs::path& p) {
 
 // The tables and the page need no outlines: dropping them keeps a large batch's memory small.
 void DropOutlines(Report& r) {
-  // Freed, not only emptied (`v = {}` keeps the capacity: a 100-photo batch held every photo's
-  // outlines that way, growing by about a megabyte a photo).
+  // Freed, not only emptied (`v = {}` keeps a vector's capacity: the batch then held every
+  // photo's outlines to its end).
   auto drop = [](auto& v) { std::decay_t<decltype(v)>().swap(v); };
   for (auto& f : r.fut) {
     drop(f.contour_px);
