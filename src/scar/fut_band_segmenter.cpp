@@ -641,13 +641,13 @@ FutBands SegmentFutBands(const FutOptions& o, const WorkingImage& image, const F
           else path.push_back(q), st.push_back(s), ok.push_back(1);
         }
       }
+      auto usable = [&](size_t k) { return ok[k] && std::abs(st[k].contrast) >= 0.5 * std::abs(c0); };
       size_t ua = 0, uz = st.size();
-      while (ua < uz && (!ok[ua] || std::abs(st[ua].contrast) < 0.5 * std::abs(c0))) ++ua;
-      while (uz > ua && (!ok[uz - 1] || std::abs(st[uz - 1].contrast) < 0.5 * std::abs(c0))) --uz;
+      while (ua < uz && !usable(ua)) ++ua;
+      while (uz > ua && !usable(uz - 1)) --uz;
       // Stations the band could not be followed through (a glare patch, a crossing structure)
       // may join a band to something else: when the whole is rejected, each stretch between
       // gaps of at least 2 mm is tried on its own.
-      auto usable = [&](size_t k) { return ok[k] && std::abs(st[k].contrast) >= 0.5 * std::abs(c0); };
       std::vector<std::pair<size_t, size_t>> segments{{ua, uz}};
       {
         const size_t min_gap = static_cast<size_t>(std::ceil(image.MmToPx(2.0) / step));
@@ -784,8 +784,7 @@ FutBands SegmentFutBands(const FutOptions& o, const WorkingImage& image, const F
         b.centerline_px = centre;
         b.length_px = len;
         b.width_profile_px = profile;
-        for (const auto& q : left) b.contour_px.push_back(q);
-        for (auto it = right.rbegin(); it != right.rend(); ++it) b.contour_px.push_back(*it);
+        b.contour_px = contour;  // left edge, then the right one back
         b.area_px = area;
         b.contrast_L = contrast;
         const double margin = image.MmToPx(1.0);
