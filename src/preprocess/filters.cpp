@@ -238,26 +238,44 @@ bool UpsampledComponent(const cv::Mat& v, float level, cv::Point seed, int f, cv
   return true;
 }
 
+namespace {
+
+// GaussianBlurCoarse's geometry, shared with CoarseBlurRows. The border reflected at full
+// resolution, 3 sigma wide (an even width; the padded size is made even too, so that each
+// half-resolution pixel averages exactly 2 x 2 pixels and the centres map back as bilinear
+// upsampling expects).
+int CoarseMargin(double sigma) { return 2 * static_cast<int>(std::ceil(1.5 * sigma)); }
+
+// The Gaussian's sigma at half resolution: the 2 x 2 average (variance 1/4 px^2 per axis) and the
+// bilinear interpolation back (1/6 of the squared step of 2 px on average) blur too, and it
+// makes up the rest of sigma^2.
+double HalfResolutionSigma(double sigma) {
+  constexpr double kResampleVar = 0.25 + 4.0 / 6.0;
+  return 0.5 * std::sqrt(sigma * sigma - kResampleVar);
+}
+
+// The half-resolution pixels around the image (of `size`, padded by `margin`) that are upsampled
+// back: two beyond it each side, cropped after the upsampling.
+cv::Rect CoarseAround(cv::Size size, int margin) {
+  const int h0 = margin / 2 - 1;
+  return cv::Rect(h0, h0, (size.width + 1) / 2 + 2, (size.height + 1) / 2 + 2);
+}
+
+}  // namespace
+
 cv::Mat GaussianBlurCoarse(const cv::Mat& src, double sigma) {
   if (src.empty() || src.depth() != CV_32F) throw Error("GaussianBlurCoarse: expected CV_32F");
   if (!(sigma >= kCoarseMinSigma)) return GaussianBlurBands(src, sigma);
-  // The border reflected at full resolution, as cv::GaussianBlur reflects it, 3 sigma wide (an
-  // even width, and an even size: each half-resolution pixel averages exactly 2 x 2 pixels, and
-  // the centres map back as bilinear upsampling expects).
-  const int m = 2 * static_cast<int>(std::ceil(1.5 * sigma));
+  // The border reflected at full resolution, as cv::GaussianBlur reflects it (CoarseMargin).
+  const int m = CoarseMargin(sigma);
   cv::Mat padded;
   cv::copyMakeBorder(src, padded, m, m + src.rows % 2, m, m + src.cols % 2, cv::BORDER_REFLECT_101);
   cv::Mat half;
   cv::resize(padded, half, cv::Size(padded.cols / 2, padded.rows / 2), 0, 0, cv::INTER_AREA);
   padded.release();
-  // The 2 x 2 average (variance 1/4 px^2 per axis) and the bilinear interpolation back (1/6 of
-  // the squared step of 2 px on average) blur too: the Gaussian at half resolution makes up the
-  // rest of sigma^2.
-  constexpr double kResampleVar = 0.25 + 4.0 / 6.0;
-  half = GaussianBlurBands(half, 0.5 * std::sqrt(sigma * sigma - kResampleVar));
+  half = GaussianBlurBands(half, HalfResolutionSigma(sigma));
   // Back up only where the image is: the half-resolution pixels around it, upsampled, cropped.
-  const int h0 = m / 2 - 1, w0 = h0;
-  const cv::Rect around(w0, h0, (src.cols + 1) / 2 + 2, (src.rows + 1) / 2 + 2);
+  const cv::Rect around = CoarseAround(src.size(), m);
   cv::Mat up;
   cv::resize(half(around), up, cv::Size(2 * around.width, 2 * around.height), 0, 0,
              cv::INTER_LINEAR);
@@ -413,7 +431,7 @@ CoarseBlurRows::CoarseBlurRows(cv::Size size, const std::function<void(int, floa
   }
   // GaussianBlurCoarse's padded image, built and averaged 2 x 2 a band of rows at a time: the
   // area average of an exact halving reads each output row's two rows only.
-  const int m = 2 * static_cast<int>(std::ceil(1.5 * sigma));
+  const int m = CoarseMargin(sigma);
   const int pw = size.width + 2 * m + size.width % 2, ph = size.height + 2 * m + size.height % 2;
   half_.create(ph / 2, pw / 2, CV_32F);
   constexpr int kBand = 64;  // padded rows per band (even)
@@ -432,10 +450,8 @@ CoarseBlurRows::CoarseBlurRows(cv::Size size, const std::function<void(int, floa
       cv::resize(band, dst, dst.size(), 0, 0, cv::INTER_AREA);
     }
   });
-  constexpr double kResampleVar = 0.25 + 4.0 / 6.0;  // as in GaussianBlurCoarse
-  half_ = GaussianBlurBands(half_, 0.5 * std::sqrt(sigma * sigma - kResampleVar));
-  const int h0 = m / 2 - 1;
-  around_ = cv::Rect(h0, h0, (size.width + 1) / 2 + 2, (size.height + 1) / 2 + 2);
+  half_ = GaussianBlurBands(half_, HalfResolutionSigma(sigma));
+  around_ = CoarseAround(size, m);
 }
 
 cv::Mat CoarseBlurRows::Rows(int y0, int y1) const {
