@@ -60,7 +60,7 @@ int main(int argc, char** argv) {
   Stage("working image", [&] { w = MakeWorkingImage(o.working, img.bgr, ppm); });
   std::printf("working %dx%d (%.1f MP), %.2f px/mm\n", w.bgr.cols, w.bgr.rows, w.bgr.total() / 1e6,
               w.px_per_mm);
-  Stage("CIELAB", [&] { w.lab = BgrToLab(w.bgr); });
+  Stage("CIELAB", [&] { ComputeLab(&w); });
   Stage("scalp", [&] { w.scalp_mask = FindScalp(o.scalp, w).mask; });
   Stage("follicles", [&] { fol = DetectFollicles(o.follicle, w); });
   Stage("FUT bands", [&] { fut = SegmentFutBands(o.fut, w, fol); });

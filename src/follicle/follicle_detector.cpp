@@ -24,9 +24,9 @@ void FollicleOptions::Check() const {
 
 Follicles DetectFollicles(const FollicleOptions& o, const WorkingImage& image) {
   o.Check();
-  if (image.lab.empty()) throw Error("DetectFollicles: image.lab is empty");
+  if (image.lightness.empty()) throw Error("DetectFollicles: image.lightness is empty");
   const cv::Mat& mask = image.scalp_mask;
-  const cv::Size size = image.lab.size();
+  const cv::Size size = image.lightness.size();
 
   // Black-hat with a disc just wider than the thickest hair. Each full-size map is released as
   // soon as the next one exists (the peak is two float maps and the morphology's own).
@@ -36,7 +36,7 @@ Follicles DetectFollicles(const FollicleOptions& o, const WorkingImage& image) {
   {
     cv::Mat smooth;
     {
-      const cv::Mat flat = FlattenLightness({}, image.lab, mask, image.px_per_mm);
+      const cv::Mat flat = FlattenLightness({}, image.lightness, mask, image.px_per_mm);
       const double s0 = std::max(0.5, image.MmToPx(o.min_hair_width_mm) * 0.5);
       cv::GaussianBlur(flat, smooth, cv::Size(0, 0), s0);
     }
@@ -120,9 +120,9 @@ Follicles DetectFollicles(const FollicleOptions& o, const WorkingImage& image) {
 cv::Mat FollicleDensityMap(const FollicleOptions& o, const Follicles& f,
                            const WorkingImage& image) {
   o.Check();
-  if (image.lab.empty()) throw Error("FollicleDensityMap: image.lab is empty");
+  if (image.lightness.empty()) throw Error("FollicleDensityMap: image.lightness is empty");
   const cv::Mat& mask = image.scalp_mask;
-  const cv::Size size = image.lab.size();
+  const cv::Size size = image.lightness.size();
   // Hairs per cm^2 within a disc (a box of the same width).
   cv::Mat dots = cv::Mat::zeros(size, CV_32F);
   for (const auto& p : f.exits_px) {

@@ -21,8 +21,10 @@ Contrast MeasureContrast(const ContrastOptions& options, const WorkingImage& ima
                          const cv::Mat& labels, int label, const cv::Rect& box,
                          const cv::Mat& hair_mask) {
   options.Check();
-  if (labels.type() != CV_32S || labels.size() != image.lab.size())
-    throw Error("MeasureContrast: labels must be CV_32S of the working image size");
+  if (labels.type() != CV_32S || labels.size() != image.lightness.size() ||
+      image.ab.size() != image.lightness.size())
+    throw Error("MeasureContrast: labels must be CV_32S of the working image size, whose "
+                "lightness and ab must be filled");
   const double gap = image.MmToPx(options.ring_gap_mm);
   const double outer = gap + image.MmToPx(options.ring_width_mm);
   const int grow = static_cast<int>(std::ceil(outer)) + 1;
@@ -44,18 +46,21 @@ Contrast MeasureContrast(const ContrastOptions& options, const WorkingImage& ima
   for (int y = 0; y < roi.height; ++y) {
     const int* l = lab_roi.ptr<int>(y);
     const float* d = dist.ptr<float>(y);
-    const cv::Vec3f* px = image.lab.ptr<cv::Vec3f>(roi.y + y) + roi.x;
+    const float* px_l = image.lightness.ptr<float>(roi.y + y) + roi.x;
+    const cv::Vec2s* px_ab = image.ab.ptr<cv::Vec2s>(roi.y + y) + roi.x;
     const uchar* h = have_hair ? hair_mask.ptr<uchar>(roi.y + y) + roi.x : nullptr;
     const uchar* s = have_scalp ? image.scalp_mask.ptr<uchar>(roi.y + y) + roi.x : nullptr;
     for (int x = 0; x < roi.width; ++x) {
       const bool hair = h && h[x];
       if (l[x] == label) {
         if (!hair) {
-          sum += cv::Vec3d(px[x][0], px[x][1], px[x][2]);
+          sum += cv::Vec3d(px_l[x], px_ab[x][0] / kAbScale, px_ab[x][1] / kAbScale);
           ++n_scar;
         }
       } else if (l[x] == 0 && !hair && (!s || s[x]) && d[x] > gap && d[x] <= outer) {
-        for (int k = 0; k < 3; ++k) ring[k].push_back(px[x][k]);
+        ring[0].push_back(px_l[x]);
+        ring[1].push_back(px_ab[x][0] / kAbScale);
+        ring[2].push_back(px_ab[x][1] / kAbScale);
       }
     }
   }

@@ -262,7 +262,7 @@ AnalysisResult Analyze(const PipelineOptions& o, cv::Mat img, int reduction,
     r.warnings.push_back("no physical scale (no marker, no --px-per-mm, no meaningful DPI): mm "
                          "fields are null; detection assumed " +
                          Fmt("%.0f", w.px_per_mm) + " px/mm at working scale");
-  w.lab = BgrToLab(w.bgr);
+  ComputeLab(&w);
   ScalpRegion scalp = FindScalp(o.scalp, w);
   if (marker) ExcludeMarker(*marker, w, scalp.mask);
   ExcludeChart(r.calibration.color, w, scalp.mask);
@@ -310,9 +310,11 @@ AnalysisResult Analyze(const PipelineOptions& o, cv::Mat img, int reduction,
   // (The uncorrected CIELAB is not read after this: it is freed first, not held alongside.)
   WorkingImage measured = w;
   if (r.calibration.color.source != ColorSource::kNone) {
-    w.lab.release();
-    measured.lab.release();
-    measured.lab = BgrToLab(w.bgr, r.calibration.color);
+    for (WorkingImage* i : {&w, &measured}) {
+      i->lightness.release();
+      i->ab.release();
+    }
+    ComputeLab(&measured, r.calibration.color);
   }
 
   const bool mm = w.scale_known;
@@ -404,12 +406,13 @@ AnalysisResult Analyze(const PipelineOptions& o, cv::Mat img, int reduction,
   {
     const cv::Mat skin = w.scalp_mask & ~hair & ~any_scar;
     std::vector<float> ch[3];
-    for (int y = 0; y < measured.lab.rows; y += 2) {
+    for (int y = 0; y < skin.rows; y += 2) {
       const uchar* s = skin.ptr<uchar>(y);
-      const cv::Vec3f* lab = measured.lab.ptr<cv::Vec3f>(y);
-      for (int x = 0; x < measured.lab.cols; x += 2)
-        if (s[x])
-          for (int k = 0; k < 3; ++k) ch[k].push_back(lab[x][k]);
+      for (int x = 0; x < skin.cols; x += 2)
+        if (s[x]) {
+          const cv::Vec3f lab = measured.LabAt(y, x);
+          for (int k = 0; k < 3; ++k) ch[k].push_back(lab[k]);
+        }
     }
     for (int k = 0; k < 3; ++k) {
       if (ch[k].empty()) continue;

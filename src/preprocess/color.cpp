@@ -26,29 +26,47 @@ cv::Mat BgrToLab(const cv::Mat& bgr) {
   return lab;
 }
 
-cv::Mat BgrToLab(const cv::Mat& bgr, const ColorCorrection& correction) {
-  if (correction.source == ColorSource::kNone) return BgrToLab(bgr);
-  if (bgr.empty() || bgr.type() != CV_8UC3) throw Error("BgrToLab: expected CV_8UC3");
-  // Per-channel decoding table of the correction's input curve, then its matrix per pixel.
-  ColorCorrection decode_only = correction;
-  decode_only.matrix = cv::Matx33d::eye();
+void ComputeLab(WorkingImage* image, const ColorCorrection& correction) {
+  const cv::Mat& bgr = image->bgr;
+  if (bgr.empty() || bgr.type() != CV_8UC3) throw Error("ComputeLab: expected CV_8UC3");
+  // Per-channel decoding table (the sRGB curve, or the correction's input curve), then the
+  // correction's matrix per pixel.
+  const bool corrected = correction.source != ColorSource::kNone;
   std::array<float, 256> lut{};
-  for (int i = 0; i < 256; ++i)
-    lut[i] = static_cast<float>(CorrectToLinear(decode_only, cv::Vec3d(i, i, i))[0]);
+  if (corrected) {
+    ColorCorrection decode_only = correction;
+    decode_only.matrix = cv::Matx33d::eye();
+    for (int i = 0; i < 256; ++i)
+      lut[i] = static_cast<float>(CorrectToLinear(decode_only, cv::Vec3d(i, i, i))[0]);
+  } else {
+    const auto& srgb = SrgbToLinearLut();
+    std::copy(srgb.begin(), srgb.end(), lut.begin());
+  }
   const cv::Matx33f m = correction.matrix;
-  cv::Mat lab(bgr.size(), CV_32FC3);
+  // New buffers, never written into old ones: a copy of the image (a WorkingImage shares its
+  // planes) keeps the colour it had.
+  image->lightness = cv::Mat(bgr.size(), CV_32F);
+  image->ab = cv::Mat(bgr.size(), CV_16SC2);
   cv::parallel_for_(cv::Range(0, bgr.rows), [&](const cv::Range& rows) {
     for (int y = rows.start; y < rows.end; ++y) {
       const cv::Vec3b* in = bgr.ptr<cv::Vec3b>(y);
-      cv::Vec3f* out = lab.ptr<cv::Vec3f>(y);
+      float* l = image->lightness.ptr<float>(y);
+      cv::Vec2s* ab = image->ab.ptr<cv::Vec2s>(y);
       for (int x = 0; x < bgr.cols; ++x) {
-        const cv::Vec3f rgb = m * cv::Vec3f(lut[in[x][2]], lut[in[x][1]], lut[in[x][0]]);
-        out[x] = LinearSrgbToLab(std::max(rgb[0], 0.0f), std::max(rgb[1], 0.0f),
-                                 std::max(rgb[2], 0.0f));
+        const cv::Vec3f rgb(lut[in[x][2]], lut[in[x][1]], lut[in[x][0]]);
+        cv::Vec3f lab;
+        if (corrected) {
+          const cv::Vec3f c = m * rgb;
+          lab = LinearSrgbToLab(std::max(c[0], 0.0f), std::max(c[1], 0.0f), std::max(c[2], 0.0f));
+        } else {
+          lab = LinearSrgbToLab(rgb[0], rgb[1], rgb[2]);
+        }
+        l[x] = lab[0];
+        ab[x] = {cv::saturate_cast<short>(lab[1] * kAbScale),
+                 cv::saturate_cast<short>(lab[2] * kAbScale)};
       }
     }
   });
-  return lab;
 }
 
 cv::Vec3d BgrToLab(const cv::Vec3d& bgr) {
@@ -63,11 +81,12 @@ void FlattenOptions::Check() const {
   if (!(sigma_mm > 0.5 && sigma_mm < 200.0)) throw Error("flatten.sigma_mm must be in (0.5, 200)");
 }
 
-cv::Mat FlattenLightness(const FlattenOptions& options, const cv::Mat& lab, const cv::Mat& mask,
-                         double px_per_mm) {
+cv::Mat FlattenLightness(const FlattenOptions& options, const cv::Mat& lightness,
+                         const cv::Mat& mask, double px_per_mm) {
   options.Check();
-  if (lab.empty() || lab.type() != CV_32FC3) throw Error("FlattenLightness: expected CV_32FC3");
-  const int rows = lab.rows, cols = lab.cols;
+  if (lightness.empty() || lightness.type() != CV_32F)
+    throw Error("FlattenLightness: expected CV_32F");
+  const int rows = lightness.rows, cols = lightness.cols;
   // Robust background: a median over a coarse grid (dark hair and light scars are minorities in
   // each cell), then a smooth normalised-convolution interpolation back to full size.
   const double sigma_px = options.sigma_mm * px_per_mm;
@@ -81,10 +100,10 @@ cv::Mat FlattenLightness(const FlattenOptions& options, const cv::Mat& lab, cons
         vals.clear();
         const int y1 = std::min(rows, (gy + 1) * cell), x1 = std::min(cols, (gx + 1) * cell);
         for (int y = gy * cell; y < y1; y += 2) {
-          const cv::Vec3f* row = lab.ptr<cv::Vec3f>(y);
+          const float* row = lightness.ptr<float>(y);
           const uchar* m = mask.empty() ? nullptr : mask.ptr<uchar>(y);
           for (int x = gx * cell; x < x1; x += 2)
-            if (!m || m[x]) vals.push_back(row[x][0]);
+            if (!m || m[x]) vals.push_back(row[x]);
         }
         if (vals.size() < 8) continue;
         std::nth_element(vals.begin(), vals.begin() + vals.size() / 2, vals.end());
@@ -97,11 +116,8 @@ cv::Mat FlattenLightness(const FlattenOptions& options, const cv::Mat& lab, cons
   for (int gy = 0; gy < gh; ++gy)
     for (int gx = 0; gx < gw; ++gx)
       if (weight.at<float>(gy, gx) > 0.0f) all.push_back(grid.at<float>(gy, gx));
+  if (all.empty()) return lightness.clone();
   cv::Mat l(rows, cols, CV_32F);
-  if (all.empty()) {
-    cv::extractChannel(lab, l, 0);
-    return l;
-  }
   std::nth_element(all.begin(), all.begin() + all.size() / 2, all.end());
   const float level = all[all.size() / 2];
   // Light smoothing of the grid (it is already robust), then bilinear interpolation between
@@ -126,12 +142,12 @@ cv::Mat FlattenLightness(const FlattenOptions& options, const cv::Mat& lab, cons
       cv::remap(coarse, bg, mapx.rowRange(0, n), mapy.rowRange(0, n), cv::INTER_LINEAR,
                 cv::BORDER_REPLICATE);
       for (int i = 0; i < n; ++i) {
-        const cv::Vec3f* in = lab.ptr<cv::Vec3f>(y0 + i);
+        const float* in = lightness.ptr<float>(y0 + i);
         const float* g = bg.ptr<float>(i);
         float* out = l.ptr<float>(y0 + i);
         // In double, as cv::Mat's l - bg + level (cv::addWeighted) computes it: same pixels.
         for (int x = 0; x < cols; ++x)
-          out[x] = static_cast<float>(static_cast<double>(in[x][0]) * 1.0 +
+          out[x] = static_cast<float>(static_cast<double>(in[x]) * 1.0 +
                                       static_cast<double>(g[x]) * -1.0 + lvl);
       }
     }

@@ -319,10 +319,9 @@ double FitSharpenedGaussian(const std::vector<double>& m, double step, double p,
 // sharpening and, in quadrature, for the widths that are not optics: the pixels' own footprints
 // (the working pixel and the photo's, `scale` working px per photo px) and, for lines, the finest
 // structure of a sharp scalp (`intrinsic_mm`). Returns 0 when neither gives enough profiles.
-double OpticalBlurSigmaPx(cv::Mat l, const cv::Mat& mask, double px_per_mm, double scale,
+double OpticalBlurSigmaPx(const cv::Mat& l, const cv::Mat& mask, double px_per_mm, double scale,
                           double intrinsic_mm) {
   const cv::Mat y = LuminanceFromL(l);
-  l.release();  // moved in by the caller: not held beside the luminance
   constexpr double kDetectSigma = 1.0, kCoarseSigma = 3.0, kStep = 0.5, kTop = 0.25;
   constexpr int kMaxSites = 4000, kMinSites = 30;
   const double half = std::max(6.0, 0.8 * px_per_mm);
@@ -450,8 +449,8 @@ PhotoQuality AssessQuality(const QualityOptions& o, const WorkingImage& image,
                            const cv::Mat& hair_mask, const cv::Mat& scar_mask,
                            double native_px_per_mm) {
   o.Check();
-  if (image.bgr.empty() || image.lab.size() != image.bgr.size())
-    throw Error("AssessQuality: the working image needs bgr and lab");
+  if (image.bgr.empty() || image.lightness.size() != image.bgr.size())
+    throw Error("AssessQuality: the working image needs bgr and lightness");
   const cv::Size size = image.bgr.size();
   for (const cv::Mat* m : {&image.scalp_mask, &hair_mask, &scar_mask})
     if (!m->empty() && (m->size() != size || m->type() != CV_8U))
@@ -486,9 +485,7 @@ PhotoQuality AssessQuality(const QualityOptions& o, const WorkingImage& image,
     q.glare_fraction = cv::countNonZero((lo >= 235) & glare_base) /
                        std::max(1.0, static_cast<double>(cv::countNonZero(glare_base)));
   }
-  cv::Mat l;
-  cv::extractChannel(image.lab, l, 0);
-  q.hair_cover_fraction = HairCover(l, scalp, image.px_per_mm, o.hair_disc_mm, o.hair_min_dark_L);
+  q.hair_cover_fraction = HairCover(image.lightness, scalp, image.px_per_mm, o.hair_disc_mm, o.hair_min_dark_L);
   q.scalp_fraction = image.scalp_mask.empty()
                          ? 0.0
                          : cv::countNonZero(image.scalp_mask) / static_cast<double>(size.area());
@@ -505,7 +502,7 @@ PhotoQuality AssessQuality(const QualityOptions& o, const WorkingImage& image,
       inner &= ~near_scar;
     }
     q.blur_sigma_px =
-        OpticalBlurSigmaPx(std::move(l), inner, image.px_per_mm, image.scale, o.blur_intrinsic_mm);
+        OpticalBlurSigmaPx(image.lightness, inner, image.px_per_mm, image.scale, o.blur_intrinsic_mm);
   }
   if (image.scale_known) {
     q.blur_sigma_mm = q.blur_sigma_px / image.px_per_mm;

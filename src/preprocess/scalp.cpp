@@ -19,8 +19,9 @@ void ScalpOptions::Check() const {
 
 ScalpRegion FindScalp(const ScalpOptions& o, const WorkingImage& image) {
   o.Check();
-  if (image.lab.empty()) throw Error("FindScalp: image.lab is empty");
-  const cv::Size size = image.lab.size();
+  if (image.lightness.empty() || image.ab.size() != image.lightness.size())
+    throw Error("FindScalp: image.lightness and image.ab must be filled");
+  const cv::Size size = image.lightness.size();
   ScalpRegion r;
   const double s1 = std::max(1.0, image.MmToPx(1.0));
   constexpr int kBand = 128;  // rows computed together
@@ -34,12 +35,11 @@ ScalpRegion FindScalp(const ScalpOptions& o, const WorkingImage& image) {
     const cv::Mat disc = cv::getStructuringElement(cv::MORPH_ELLIPSE, {hd, hd});
     const int halo = 2 * (hd / 2);
     cv::parallel_for_(cv::Range(0, (size.height + kBand - 1) / kBand), [&](const cv::Range& r) {
-      cv::Mat l, bh;
+      cv::Mat bh;
       for (int b = r.start; b < r.end; ++b) {
         const int y0 = b * kBand, y1 = std::min(size.height, y0 + kBand);
         const int a = std::max(0, y0 - halo), z = std::min(size.height, y1 + halo);
-        cv::extractChannel(image.lab.rowRange(a, z), l, 0);
-        cv::morphologyEx(l, bh, cv::MORPH_BLACKHAT, disc);
+        cv::morphologyEx(image.lightness.rowRange(a, z), bh, cv::MORPH_BLACKHAT, disc);
         cv::Mat out = hair.rowRange(y0, y1);
         cv::compare(bh.rowRange(y0 - a, y1 - a), 3.0f, out, cv::CMP_GT);
       }
@@ -51,10 +51,14 @@ ScalpRegion FindScalp(const ScalpOptions& o, const WorkingImage& image) {
   {
     // Neighbourhood colour and texture (Gaussian, 1 mm), kept at the half resolution they are
     // computed at and read a band of rows at a time: tex = local std of L*.
-    auto channel = [&](int k) {
+    auto lightness = [&image](int y, float* out) {
+      const float* p = image.lightness.ptr<float>(y);
+      std::copy(p, p + image.lightness.cols, out);
+    };
+    auto chroma_axis = [&image](int k) {  // a* (k = 0) or b* (k = 1)
       return [&image, k](int y, float* out) {
-        const cv::Vec3f* p = image.lab.ptr<cv::Vec3f>(y);
-        for (int x = 0; x < image.lab.cols; ++x) out[x] = p[x][k];
+        const cv::Vec2s* p = image.ab.ptr<cv::Vec2s>(y);
+        for (int x = 0; x < image.ab.cols; ++x) out[x] = p[x][k] / kAbScale;
       };
     };
     const CoarseBlurRows hairy(
@@ -65,15 +69,15 @@ ScalpRegion FindScalp(const ScalpOptions& o, const WorkingImage& image) {
         },
         std::max(1.0, image.MmToPx(1.5)));
     hair.release();
-    const CoarseBlurRows m1(size, channel(0), s1);
+    const CoarseBlurRows m1(size, lightness, s1);
     const CoarseBlurRows m2(
         size,
         [&](int y, float* out) {
-          const cv::Vec3f* p = image.lab.ptr<cv::Vec3f>(y);
-          for (int x = 0; x < size.width; ++x) out[x] = p[x][0] * p[x][0];
+          const float* p = image.lightness.ptr<float>(y);
+          for (int x = 0; x < size.width; ++x) out[x] = p[x] * p[x];
         },
         s1);
-    const CoarseBlurRows ma(size, channel(1), s1), mb(size, channel(2), s1);
+    const CoarseBlurRows ma(size, chroma_axis(0), s1), mb(size, chroma_axis(1), s1);
     // Rows [y0, y1) of L*, a*, b*, tex and hairy, as whole-image blurs give them.
     struct Band {
       cv::Mat l, a, b, tex, hairy;

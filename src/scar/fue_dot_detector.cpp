@@ -22,13 +22,16 @@ struct Candidate {
   double radius_px;
 };
 
-float Chroma(const cv::Vec3f& lab) { return std::hypot(lab[1], lab[2]); }
+// CIELAB chroma of a pixel of WorkingImage::ab.
+float Chroma(const cv::Vec2s& ab) {
+  return std::hypot(static_cast<float>(ab[0]), static_cast<float>(ab[1])) / kAbScale;
+}
 
-// Median chroma of the CIELAB pixels at `at` (the scalp's own colour or a spot's).
-float MedianChroma(const std::vector<const cv::Vec3f*>& at) {
+// Median chroma of the a*, b* pixels at `at` (the scalp's own colour or a spot's).
+float MedianChroma(const std::vector<const cv::Vec2s*>& at) {
   std::vector<float> c;
   c.reserve(at.size());
-  for (const cv::Vec3f* p : at) c.push_back(Chroma(*p));
+  for (const cv::Vec2s* p : at) c.push_back(Chroma(*p));
   return MedianInPlace(c);
 }
 
@@ -64,13 +67,14 @@ void FueDotOptions::Check() const {
 FueDots DetectFueDots(const FueDotOptions& o, const WorkingImage& image, const Follicles& fol,
                       const cv::Mat& exclude) {
   o.Check();
-  if (image.lab.empty()) throw Error("DetectFueDots: image.lab is empty");
+  if (image.lightness.empty() || image.ab.size() != image.lightness.size())
+    throw Error("DetectFueDots: image.lightness and image.ab must be filled");
   FueDots out;
   const cv::Mat& scalp = image.scalp_mask;
-  const cv::Size size = image.lab.size();
+  const cv::Size size = image.lightness.size();
 
   // Hair-free, flattened lightness.
-  const cv::Mat flat = FlattenLightness({}, image.lab, scalp, image.px_per_mm);
+  const cv::Mat flat = FlattenLightness({}, image.lightness, scalp, image.px_per_mm);
   // Hair out, including what the hair mask missed (a gap between dense stubble is then skin, not
   // a light spot) and hairs lighter than the skin (white stubble is not a dot).
   cv::Mat clean =
@@ -174,7 +178,7 @@ FueDots DetectFueDots(const FueDotOptions& o, const WorkingImage& image, const F
     // Skin level and spread: median and MAD in a ring 1.6-2.6 radii around the candidate, hair
     // excluded. The dot's own level: the median of its core (half a radius), not the noisy
     // brightest pixel, so the half-maximum edge is not pulled inwards by noise.
-    std::vector<const cv::Vec3f*> ring_lab;  // their chroma is needed only for a clear spot
+    std::vector<const cv::Vec2s*> ring_lab;  // their chroma is needed only for a clear spot
     std::vector<float> ring;
     auto ring_stats = [&](float* skin) {
       const std::vector<cv::Point>& offsets = ring_offsets(c.radius_px);
@@ -195,7 +199,7 @@ FueDots DetectFueDots(const FueDotOptions& o, const WorkingImage& image, const F
         }
         if (!hair_halo.empty() && hair_halo.at<uchar>(y, x)) continue;
         ring.push_back(smooth.at<float>(y, x));
-        ring_lab.push_back(&image.lab.at<cv::Vec3f>(y, x));
+        ring_lab.push_back(&image.ab.at<cv::Vec2s>(y, x));
       }
       // At the edge of the scalp (ear, neck, background) the skin level is unknown.
       if (ring.size() < 8 || ring_off > 0.1 * ring_all) return false;
@@ -205,7 +209,7 @@ FueDots DetectFueDots(const FueDotOptions& o, const WorkingImage& image, const F
     float skin = 0;
     if (!ring_stats(&skin)) continue;
     float core;
-    std::vector<const cv::Vec3f*> core_lab;
+    std::vector<const cv::Vec2s*> core_lab;
     {
       std::vector<float> vals;
       const int R = std::max(1, static_cast<int>(std::lround(0.5 * c.radius_px)));
@@ -214,7 +218,7 @@ FueDots DetectFueDots(const FueDotOptions& o, const WorkingImage& image, const F
           if (dx * dx + dy * dy <= R * R) {
             const int x = std::clamp(c.p.x + dx, 0, size.width - 1), y = std::clamp(c.p.y + dy, 0, size.height - 1);
             vals.push_back(smooth.at<float>(y, x));
-            core_lab.push_back(&image.lab.at<cv::Vec3f>(y, x));
+            core_lab.push_back(&image.ab.at<cv::Vec2s>(y, x));
           }
       core = MedianInPlace(vals);
     }

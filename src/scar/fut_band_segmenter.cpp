@@ -517,15 +517,15 @@ void FutOptions::Check() const {
 
 FutBands SegmentFutBands(const FutOptions& o, const WorkingImage& image, const Follicles& fol) {
   o.Check();
-  if (image.lab.empty()) throw Error("SegmentFutBands: image.lab is empty");
+  if (image.lightness.empty()) throw Error("SegmentFutBands: image.lightness is empty");
   FutBands out;
-  const cv::Size size = image.lab.size();
+  const cv::Size size = image.lightness.size();
   const cv::Mat& scalp = image.scalp_mask;
   const double ppm = image.px_per_mm;
 
   FlattenOptions fo;
   fo.sigma_mm = 25.0;
-  cv::Mat flat = FlattenLightness(fo, image.lab, scalp, ppm);
+  cv::Mat flat = FlattenLightness(fo, image.lightness, scalp, ppm);
   // Hair out (detected hair filled, then a closing for what the mask missed).
   const cv::Mat closed = RemoveHair(flat, fol.hair_mask, ppm);
   flat.release();

@@ -346,13 +346,13 @@ SmpPlan PlanSmp(const SmpOptions& options, const WorkingImage& image, const Foll
   // Shade hint from the stubble around the scars and the skin type.
   {
     std::vector<float> hair_l;
-    if (!follicles.hair_mask.empty() && !image.lab.empty()) {
-      for (int y = 0; y < image.lab.rows; y += 2) {
+    if (!follicles.hair_mask.empty() && !image.lightness.empty()) {
+      for (int y = 0; y < image.lightness.rows; y += 2) {
         const uchar* h = follicles.hair_mask.ptr<uchar>(y);
         const uchar* s = image.scalp_mask.ptr<uchar>(y);
-        const cv::Vec3f* lab = image.lab.ptr<cv::Vec3f>(y);
-        for (int x = 0; x < image.lab.cols; x += 2) {
-          if (h[x] && s[x]) hair_l.push_back(lab[x][0]);
+        const float* l = image.lightness.ptr<float>(y);
+        for (int x = 0; x < image.lightness.cols; x += 2) {
+          if (h[x] && s[x]) hair_l.push_back(l[x]);
         }
       }
     }

@@ -90,7 +90,7 @@ TEST(DetectFollicles, HairsPerUnitScalesHairsNotUnits) {
 TEST(FollicleDensityMap, CountsExitsOverTheScalpInTheirBox) {
   WorkingImage w =
       testing::MakeWorking(cv::Mat(200, 300, CV_8UC3, cv::Scalar(150, 170, 205)), 10.0);
-  w.scalp_mask = cv::Mat::zeros(w.lab.size(), CV_8U);
+  w.scalp_mask = cv::Mat::zeros(w.lightness.size(), CV_8U);
   w.scalp_mask(cv::Rect(0, 0, 150, 200)).setTo(255);  // the left half is scalp
   FollicleOptions o;
   o.density_radius_mm = 2.0;  // a box of 41 x 41 px
@@ -98,7 +98,7 @@ TEST(FollicleDensityMap, CountsExitsOverTheScalpInTheirBox) {
   f.hairs_per_unit = 3.0;
   f.exits_px = {{140.0, 100.0}, {140.4, 99.6}};  // both on pixel (140, 100)
   const cv::Mat d = FollicleDensityMap(o, f, w);
-  ASSERT_EQ(d.size(), w.lab.size());
+  ASSERT_EQ(d.size(), w.lightness.size());
   ASSERT_EQ(d.type(), CV_32F);
   const double px_per_cm2 = 10.0 * 10.0 * 100.0, whole = 6.0 / (41.0 * 41.0) * px_per_cm2;
   // A box wholly on the scalp: 2 exits x 3 hairs over 41^2 px (the exit on its edge or not).
@@ -115,7 +115,7 @@ TEST(FollicleDensityMap, CountsExitsOverTheScalpInTheirBox) {
   cv::minMaxLoc(FollicleDensityMap(o, Follicles{}, w), &lo, &hi);
   EXPECT_EQ(lo, 0.0);
   EXPECT_EQ(hi, 0.0);
-  w.lab = cv::Mat();
+  w.lightness = cv::Mat();
   EXPECT_THROW(FollicleDensityMap(o, f, w), Error);
 }
 

@@ -1,11 +1,13 @@
 #include "scarmap/preprocess/color.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <vector>
 
 #include <gtest/gtest.h>
 #include <opencv2/imgproc.hpp>
 
+#include "scarmap/core/srgb.hpp"
 #include "scarmap/core/status.hpp"
 
 namespace scarmap {
@@ -39,12 +41,50 @@ TEST(BgrToLab, ImageAndPixelVersionsAgree) {
     }
 }
 
+// The working image's planes: L* as BgrToLab gives it, a* and b* in fixed point to within
+// half their step; through a colour correction, what its matrix and curve give per pixel.
+TEST(ComputeLab, FixedPointPlanesMatchTheFloatConversion) {
+  WorkingImage w;
+  w.bgr = cv::Mat(16, 16, CV_8UC3);
+  cv::randu(w.bgr, 0, 256);
+  w.bgr.at<cv::Vec3b>(0, 0) = {0, 0, 255};  // pure red: a* 80
+  w.bgr.at<cv::Vec3b>(0, 1) = {255, 0, 0};  // pure blue: b* -108
+  ComputeLab(&w);
+  ASSERT_EQ(w.lightness.type(), CV_32F);
+  ASSERT_EQ(w.ab.type(), CV_16SC2);
+  const cv::Mat ref = BgrToLab(w.bgr);
+  ColorCorrection c;
+  c.source = ColorSource::kColorChecker;
+  c.matrix = cv::Matx33d(1.1, -0.05, 0.0, 0.02, 0.95, 0.01, -0.03, 0.0, 1.2);
+  c.input_gamma = 2.2;
+  WorkingImage corrected = w;
+  ComputeLab(&corrected, c);
+  EXPECT_NE(corrected.lightness.data, w.lightness.data);
+  for (int y = 0; y < 16; ++y)
+    for (int x = 0; x < 16; ++x) {
+      const cv::Vec3f want = ref.at<cv::Vec3f>(y, x), got = w.LabAt(y, x);
+      EXPECT_EQ(got[0], want[0]);
+      for (int k = 1; k < 3; ++k) EXPECT_NEAR(got[k], want[k], 0.5 / kAbScale + 1e-6);
+      EXPECT_NEAR(w.ChromaAt(y, x), std::hypot(want[1], want[2]), 1.0 / kAbScale);
+      const cv::Vec3b p = w.bgr.at<cv::Vec3b>(y, x);
+      const cv::Vec3d lin = CorrectToLinear(c, cv::Vec3d(p[2], p[1], p[0]));
+      const cv::Vec3f lab = LinearSrgbToLab(static_cast<float>(std::max(lin[0], 0.0)),
+                                            static_cast<float>(std::max(lin[1], 0.0)),
+                                            static_cast<float>(std::max(lin[2], 0.0)));
+      const cv::Vec3f cor = corrected.LabAt(y, x);
+      EXPECT_NEAR(cor[0], lab[0], 1e-3);
+      for (int k = 1; k < 3; ++k) EXPECT_NEAR(cor[k], lab[k], 0.5 / kAbScale + 1e-3);
+    }
+  w.bgr = cv::Mat(4, 4, CV_8U);
+  EXPECT_THROW(ComputeLab(&w), Error);
+}
+
 TEST(FlattenLightness, RemovesAGradientButKeepsSmallSpots) {
-  cv::Mat lab(300, 400, CV_32FC3);
+  cv::Mat l(300, 400, CV_32F);
   for (int y = 0; y < 300; ++y)
-    for (int x = 0; x < 400; ++x) lab.at<cv::Vec3f>(y, x) = {50.0f + 0.05f * x, 10, 15};
-  cv::circle(lab, {200, 150}, 6, cv::Scalar(80, 10, 15), cv::FILLED);
-  const cv::Mat flat = FlattenLightness({}, lab, cv::Mat(), 12.0);
+    for (int x = 0; x < 400; ++x) l.at<float>(y, x) = 50.0f + 0.05f * x;
+  cv::circle(l, {200, 150}, 6, cv::Scalar(80), cv::FILLED);
+  const cv::Mat flat = FlattenLightness({}, l, cv::Mat(), 12.0);
   EXPECT_NEAR(flat.at<float>(150, 20), flat.at<float>(150, 380), 1.5);  // gradient gone
   EXPECT_GT(flat.at<float>(150, 200) - flat.at<float>(150, 240), 15.0);  // spot kept
 }
@@ -121,8 +161,9 @@ void Scene(cv::Mat* lab, cv::Mat* hair) {
 }
 
 TEST(FlattenLightness, SamePixelsAsTheWholeImageRemap) {
-  cv::Mat lab, hair;
+  cv::Mat lab, hair, l;
   Scene(&lab, &hair);
+  cv::extractChannel(lab, l, 0);
   cv::Mat scalp = cv::Mat::zeros(lab.size(), CV_8U);
   scalp(cv::Rect(10, 0, 420, 333)).setTo(255);
   for (const cv::Mat& mask : {cv::Mat(), scalp})
@@ -130,7 +171,7 @@ TEST(FlattenLightness, SamePixelsAsTheWholeImageRemap) {
       FlattenOptions o;
       o.sigma_mm = sigma_mm;
       const cv::Mat ref = FlattenReference(lab, mask, sigma_mm * 12.0);
-      EXPECT_EQ(cv::countNonZero(FlattenLightness(o, lab, mask, 12.0) != ref), 0) << sigma_mm;
+      EXPECT_EQ(cv::countNonZero(FlattenLightness(o, l, mask, 12.0) != ref), 0) << sigma_mm;
     }
 }
 

@@ -14,7 +14,7 @@ namespace {
 WorkingImage Working(const cv::Mat& bgr) {
   WorkingImage w;
   w.bgr = bgr;
-  w.lab = BgrToLab(bgr);
+  ComputeLab(&w);
   w.scalp_mask = cv::Mat(bgr.size(), CV_8U, cv::Scalar(255));
   w.px_per_mm = 12.0;
   w.scale_known = true;

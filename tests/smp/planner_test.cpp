@@ -1,11 +1,12 @@
 #include "scarmap/smp/planner.hpp"
 
-#include "scarmap/core/status.hpp"
+#include <gtest/gtest.h>
 
 #include <cmath>
-
-#include <gtest/gtest.h>
 #include <opencv2/imgproc.hpp>
+
+#include "scarmap/core/status.hpp"
+#include "testing/images.hpp"
 
 namespace scarmap {
 namespace {
@@ -14,7 +15,7 @@ namespace {
 WorkingImage MakeImage(int w, int h, bool scale_known = true) {
   WorkingImage img;
   img.bgr = cv::Mat(h, w, CV_8UC3, cv::Scalar(150, 170, 200));
-  img.lab = cv::Mat(h, w, CV_32FC3, cv::Scalar(70, 10, 18));
+  testing::FillLab(&img, {w, h}, cv::Scalar(70, 10, 18));
   img.scalp_mask = cv::Mat(h, w, CV_8U, cv::Scalar(255));
   img.px_per_mm = 10.0;
   img.scale = 0.5;  // original image is twice as large

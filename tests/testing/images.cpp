@@ -70,11 +70,22 @@ cv::Mat SkinWithDot(cv::Size size, cv::Point dot, int radius) {
 WorkingImage MakeWorking(const cv::Mat& bgr, double px_per_mm) {
   WorkingImage w;
   w.bgr = bgr;
-  w.lab = BgrToLab(bgr);
+  ComputeLab(&w);
   w.px_per_mm = px_per_mm;
   w.scale_known = true;
   w.scalp_mask = cv::Mat(bgr.size(), CV_8U, cv::Scalar(255));
   return w;
+}
+
+void FillLab(WorkingImage* w, cv::Size size, cv::Scalar lab) {
+  w->lightness.create(size, CV_32F);
+  w->ab.create(size, CV_16SC2);
+  PaintLab(w, lab, cv::Mat());
+}
+
+void PaintLab(WorkingImage* w, cv::Scalar lab, const cv::Mat& mask) {
+  w->lightness.setTo(lab[0], mask);
+  w->ab.setTo(cv::Scalar(lab[1] * scarmap::kAbScale, lab[2] * scarmap::kAbScale), mask);
 }
 
 TempDir::TempDir() {

@@ -25,6 +25,12 @@ cv::Mat SkinWithDot(cv::Size size, cv::Point dot, int radius);
 /// A working image of `bgr` at `px_per_mm` (scale known), CIELAB filled, the whole frame scalp.
 WorkingImage MakeWorking(const cv::Mat& bgr, double px_per_mm);
 
+/// Sets w's CIELAB planes (lightness, ab) to one colour `lab` (L*, a*, b*) over `size`.
+void FillLab(WorkingImage* w, cv::Size size, cv::Scalar lab);
+
+/// Paints `lab` (L*, a*, b*) into w's CIELAB planes where `mask` (CV_8U) is set.
+void PaintLab(WorkingImage* w, cv::Scalar lab, const cv::Mat& mask);
+
 /// A warm illuminant as linear-light gains (R, G, B) that keeps a white card unclipped, and its
 /// luminance (Rec. 709 weights): a neutral grey of that luminance is the same light without the
 /// colour.

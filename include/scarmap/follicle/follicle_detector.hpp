@@ -42,7 +42,7 @@ struct Follicles {
   cv::Mat hair_mask;                  ///< CV_8U working, 255 = hair pixel (excluded from skin)
 };
 
-/// Detects hair exits inside image.scalp_mask (uses image.lab; an empty scalp mask = everywhere).
+/// Detects hair exits inside image.scalp_mask (uses image.lightness; an empty scalp mask = everywhere).
 /// Holds at most about three working-size float maps at once (one photo's analysis keeps only
 /// the result: exits and the 8-bit hair mask).
 Follicles DetectFollicles(const FollicleOptions& options, const WorkingImage& image);

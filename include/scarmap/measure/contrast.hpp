@@ -19,7 +19,7 @@ struct ContrastOptions {
 /// Scar `label` of `labels` (CV_32S, working scale, 0 = no scar; `box` bounds the label) against
 /// a ring of skin around it. Scar colour: mean CIELAB of its pixels that are not hair. Skin
 /// colour: per-channel median of ring pixels inside the scalp that are neither hair
-/// (`hair_mask`, CV_8U 255) nor any scar. Uses image.lab and image.scalp_mask. When the ring or
+/// (`hair_mask`, CV_8U 255) nor any scar. Uses image.lightness, image.ab and image.scalp_mask. When the ring or
 /// the scar has no usable pixel, returns a zero contrast. Cost is proportional to the box area.
 Contrast MeasureContrast(const ContrastOptions& options, const WorkingImage& image,
                          const cv::Mat& labels, int label, const cv::Rect& box,

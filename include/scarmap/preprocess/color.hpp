@@ -4,6 +4,7 @@
 #include <opencv2/core.hpp>
 
 #include "scarmap/calibration/color_reference.hpp"
+#include "scarmap/preprocess/working_image.hpp"
 
 namespace scarmap {
 
@@ -11,10 +12,13 @@ namespace scarmap {
 /// linearised first; L* in 0..100, a*, b* unscaled. Returns CV_32FC3.
 cv::Mat BgrToLab(const cv::Mat& bgr);
 
-/// The same through a colour correction (calibration/color_reference.hpp): each pixel is decoded
-/// with the correction's input curve, mapped by its matrix to linear sRGB (negative values
-/// clamped to 0) and converted to CIELAB. With source kNone it equals BgrToLab(bgr).
-cv::Mat BgrToLab(const cv::Mat& bgr, const ColorCorrection& correction);
+/// Fills image->lightness and image->ab (see WorkingImage) from image->bgr, through `correction`
+/// (calibration/color_reference.hpp): each pixel is decoded with the correction's input curve,
+/// mapped by its matrix to linear sRGB (negative values clamped to 0) and converted to CIELAB.
+/// With source kNone, L* is BgrToLab(bgr)'s and a*, b* are BgrToLab's to within 1 / 512. The
+/// planes are new buffers: copies of `image` made before keep their own colour.
+/// Throws scarmap::Error when image->bgr is empty or not CV_8UC3.
+void ComputeLab(WorkingImage* image, const ColorCorrection& correction = {});
 
 /// One sRGB colour (0..255 each, B,G,R order) to CIELAB.
 cv::Vec3d BgrToLab(const cv::Vec3d& bgr);
@@ -24,10 +28,11 @@ struct FlattenOptions {
   void Check() const;
 };
 
-/// Removes slow illumination changes from the L* channel: returns L* with the local background
-/// level (robust large-scale estimate inside `mask`) moved to its median. CV_32F.
-cv::Mat FlattenLightness(const FlattenOptions& options, const cv::Mat& lab, const cv::Mat& mask,
-                         double px_per_mm);
+/// Removes slow illumination changes from L* (`lightness`, CV_32F, e.g.
+/// WorkingImage::lightness): returns L* with the local background level (robust large-scale
+/// estimate inside `mask`) moved to its median. CV_32F.
+cv::Mat FlattenLightness(const FlattenOptions& options, const cv::Mat& lightness,
+                         const cv::Mat& mask, double px_per_mm);
 
 }  // namespace scarmap
 

@@ -116,7 +116,7 @@ struct PhotoQuality {
   std::string PoorSummary() const;         ///< "; "-joined messages of the poor issues
 };
 
-/// Assesses `image` (bgr, lab, scalp_mask; an empty or all-zero mask means the whole frame, and
+/// Assesses `image` (bgr, lightness, scalp_mask; an empty or all-zero mask means the whole frame, and
 /// an empty one skips the scalp fraction and area checks). `hair_mask` (the follicle stage's,
 /// excluded from bare skin) and `scar_mask` (CV_8U working size, 255 = hair / scar; kept out of
 /// the glare and blur measures) may be empty.

@@ -35,7 +35,7 @@ struct ScalpRegion {
   cv::Vec3d reference_lab;  ///< skin reference colour used
 };
 
-/// Segments the scalp on `image.lab` (must be filled).
+/// Segments the scalp on `image.lightness` and `image.ab` (must be filled).
 ScalpRegion FindScalp(const ScalpOptions& options, const WorkingImage& image);
 
 }  // namespace scarmap

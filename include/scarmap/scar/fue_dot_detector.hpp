@@ -66,7 +66,7 @@ struct FueDots {
 };
 
 /// Detects FUE dots inside image.scalp_mask, avoiding `exclude` (CV_8U, 255 = e.g. FUT band;
-/// may be empty). Uses image.lab and follicles.hair_mask.
+/// may be empty). Uses image.lightness, image.ab and follicles.hair_mask.
 FueDots DetectFueDots(const FueDotOptions& options, const WorkingImage& image,
                       const Follicles& follicles, const cv::Mat& exclude);
 

@@ -73,7 +73,7 @@ struct FutBands {
   cv::Mat labels;  ///< CV_32S working, 0 = none, i+1 = bands[i]
 };
 
-/// Segments FUT bands inside image.scalp_mask (uses image.lab and follicles.hair_mask).
+/// Segments FUT bands inside image.scalp_mask (uses image.lightness and follicles.hair_mask).
 FutBands SegmentFutBands(const FutOptions& options, const WorkingImage& image,
                          const Follicles& follicles);
 
