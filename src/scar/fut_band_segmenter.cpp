@@ -38,10 +38,16 @@ double PathLength(const std::vector<cv::Point2d>& pts) {
 struct RidgeMaps {
   cv::Mat r;      ///< CV_32F scale-normalised ridge strength (L* units), 0 where none
   cv::Mat scale;  ///< CV_8U index into `sigmas` of the best scale
-  cv::Mat ox, oy; ///< CV_32F offset of the line centre from the pixel at the best scale, px
-                  ///< (the Taylor step across the line: within +-0.5 px on each axis)
+  /// CV_16S offset of the line centre from the pixel at the best scale, in 1 / kOffsetScale px
+  /// (the Taylor step across the line: within +-0.5 px on each axis, so 16 bits resolve it to
+  /// 2e-5 px in half the memory of floats)
+  cv::Mat ox, oy;
   std::vector<float> sigmas;  ///< the scales, detection px
+  static constexpr float kOffsetScale = 65534.0f;
   float Sigma(cv::Point p) const { return sigmas[scale.at<uchar>(p)]; }
+  cv::Point2d Centre(cv::Point p) const {
+    return {p.x + ox.at<short>(p) / kOffsetScale, p.y + oy.at<short>(p) / kOffsetScale};
+  }
 };
 
 // Ridge strength of bright (sign +1) or dark (sign -1) lines: max over scales of the
@@ -58,8 +64,8 @@ RidgeMaps Ridge(const cv::Mat& img, const std::vector<double>& sigmas, int sign)
   RidgeMaps m;
   m.r = cv::Mat(img.size(), CV_32F, cv::Scalar(0));
   m.scale = cv::Mat(img.size(), CV_8U, cv::Scalar(0));
-  m.ox = cv::Mat(img.size(), CV_32F, cv::Scalar(0));
-  m.oy = cv::Mat(img.size(), CV_32F, cv::Scalar(0));
+  m.ox = cv::Mat(img.size(), CV_16S, cv::Scalar(0));
+  m.oy = cv::Mat(img.size(), CV_16S, cv::Scalar(0));
   if (sigmas.size() > 255) throw Error("Ridge: too many scales");
   for (double s : sigmas) m.sigmas.push_back(static_cast<float>(s));
   constexpr int kBand = 128;  // rows of derivatives computed together
@@ -121,8 +127,8 @@ RidgeMaps Ridge(const cv::Mat& img, const std::vector<double>& sigmas, int sign)
           const float* c = d[4].ptr<float>(y - y0);
           float* o = m.r.ptr<float>(y);
           uchar* os = m.scale.ptr<uchar>(y);
-          float* oox = m.ox.ptr<float>(y);
-          float* ooy = m.oy.ptr<float>(y);
+          short* oox = m.ox.ptr<short>(y);
+          short* ooy = m.oy.ptr<short>(y);
           const float sf = static_cast<float>(s);
           for (int x = 0; x < img.cols; ++x) {
             const float tr = a[x] + b[x];
@@ -144,7 +150,9 @@ RidgeMaps Ridge(const cv::Mat& img, const std::vector<double>& sigmas, int sign)
             const float t = -sf * (gx[x] * vx + gy[x] * vy) / l;
             const float dx = t * vx, dy = t * vy;
             if (std::abs(dx) > 0.5f || std::abs(dy) > 0.5f) continue;
-            o[x] = r, os[x] = idx, oox[x] = dx, ooy[x] = dy;
+            o[x] = r, os[x] = idx;
+            oox[x] = cv::saturate_cast<short>(dx * RidgeMaps::kOffsetScale);
+            ooy[x] = cv::saturate_cast<short>(dy * RidgeMaps::kOffsetScale);
           }
         }
       }
@@ -227,7 +235,7 @@ std::vector<Chain> CentreChains(RidgeMaps m, const cv::Mat& scalp, double hi, do
     std::vector<double> sig;
     for (int idx = b.y * size.width + b.x; idx >= 0;) {
       const cv::Point p(idx % size.width, idx / size.width);
-      ch.pts.emplace_back(p.x + m.ox.at<float>(p), p.y + m.oy.at<float>(p));
+      ch.pts.push_back(m.Centre(p));
       sig.push_back(m.Sigma(p));
       idx = parent.at<int>(p - tl);
     }
