@@ -386,6 +386,7 @@ struct Station {
   double contrast = 0.0;     ///< peak minus skin level, L*
   double skin_l = 0.0, skin_r = 0.0;  ///< skin level on each side
   double flank_sd = 0.0;     ///< robust spread of the skin on the flanks (texture, noise), L*
+  double skin = 0.0;         ///< skin level beside the band (both flanks), L*
   bool flank_off_scalp = false;
 };
 
@@ -453,6 +454,7 @@ bool MeasureStation(const cv::Mat& clean, const cv::Mat& scalp, const ProfilePar
   }
   const double w = er - el;
   if (w < p.min_w || w > p.max_w) return false;
+  st->skin = skin;
   st->left = c + el * ndir;
   st->right = c + er * ndir;
   st->contrast = peak - skin;
@@ -495,6 +497,32 @@ cv::Mat FillPolygon(const std::vector<cv::Point2d>& poly, cv::Size size, const c
   return mask;
 }
 
+// Share of the length of `centre` (working px) along which `clean` reads less than half of the
+// band's contrast above (sign +1) or below (-1) the skin level of the nearest measured station:
+// where the band is broken. Read every `spacing` px; `st`/`ok` are the stations at `centre`.
+double BrokenFraction(const cv::Mat& clean, const std::vector<cv::Point2d>& centre,
+                      const std::vector<Station>& st, const std::vector<char>& ok, int sign,
+                      double contrast, double spacing) {
+  double total = 0, broken = 0, skin = 0;
+  for (size_t k = 0; k < centre.size(); ++k)
+    if (ok[k]) {
+      skin = st[k].skin;
+      break;
+    }
+  for (size_t k = 1; k < centre.size(); ++k) {
+    if (ok[k]) skin = st[k].skin;
+    const cv::Point2d a = centre[k - 1], b = centre[k];
+    const double len = cv::norm(b - a);
+    const int n = std::max(1, static_cast<int>(std::ceil(len / spacing)));
+    for (int j = 0; j < n; ++j) {
+      const cv::Point2d q = a + (b - a) * ((j + 0.5) / n);
+      total += len / n;
+      if (sign * (Sample(clean, q.x, q.y) - skin) < 0.5 * std::abs(contrast)) broken += len / n;
+    }
+  }
+  return total > 0 ? broken / total : 1.0;
+}
+
 cv::Point2d Normal(const std::vector<cv::Point2d>& pts, size_t k, int reach) {
   const size_t a = k >= static_cast<size_t>(reach) ? k - reach : 0;
   const size_t b = std::min(pts.size() - 1, k + reach);
@@ -521,6 +549,8 @@ void FutOptions::Check() const {
   if (!(min_texture_ratio >= 0.0)) throw Error("fut.min_texture_ratio must be >= 0");
   if (!(max_width_roughness > 0.0)) throw Error("fut.max_width_roughness must be > 0");
   if (!(min_contrast_length >= 0.0)) throw Error("fut.min_contrast_length must be >= 0");
+  if (!(max_broken_fraction > 0.0 && max_broken_fraction <= 1.0))
+    throw Error("fut.max_broken_fraction must be in (0, 1]");
 }
 
 FutBands SegmentFutBands(const FutOptions& o, const WorkingImage& image, const Follicles& fol) {
@@ -730,6 +760,12 @@ FutBands SegmentFutBands(const FutOptions& o, const WorkingImage& image, const F
           const double q1 = sorted[sorted.size() / 4], q3 = sorted[3 * sorted.size() / 4];
           if (std::abs(q3 - q1) > 0.8 * std::abs(contrast)) continue;
         }
+        // Continuous: along its centreline a band reads at least half of its contrast almost all
+        // the way (a crossing hair is filled in, a glare patch only lightens it), while a chain
+        // through a row of FUE dots or gaps between light hairs drops to the skin between them.
+        const double spacing = std::max(1.0, image.MmToPx(0.1));
+        if (BrokenFraction(clean, centre, fin, fok, sign, contrast, spacing) > o.max_broken_fraction)
+          continue;
         // Clearly above the texture of the skin beside it (gaps in dense stubble line up into
         // light streaks as long as a band but barely lighter than their surroundings' spread; rows
         // of stubble and unremoved long hair into dark ones: a dark band needs 1.5 x the ratio, which

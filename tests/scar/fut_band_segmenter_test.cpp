@@ -5,6 +5,8 @@
 #include <gtest/gtest.h>
 #include <opencv2/imgproc.hpp>
 
+#include "scarmap/pipeline/analyze.hpp"
+#include "scarmap/synth/scalp_synth.hpp"
 #include "testing/images.hpp"
 
 namespace scarmap {
@@ -31,9 +33,14 @@ struct SceneSpec {
   /// A broad light sheen along the band (a shiny scar): Gaussian across it, 8-bit units.
   double sheen = 0.0, sheen_sd_mm = 2.0;
   int glare_x = 300;
+  /// A wavy band: its centre swings +-wave_px about the curve, with a wavelength of wave_len px.
+  double wave_px = 0.0, wave_len = 240.0;
 };
 
-double CentreY(const SceneSpec& s, double x) { return 300.0 + s.bow_px * std::pow((x - 480.0) / 480.0, 2); }
+double CentreY(const SceneSpec& s, double x) {
+  return 300.0 + s.bow_px * std::pow((x - 480.0) / 480.0, 2) +
+         s.wave_px * std::sin(2 * CV_PI * x / s.wave_len);
+}
 
 WorkingImage Scene(const SceneSpec& s) {
   const cv::Size size(960, 600);
@@ -100,7 +107,7 @@ WorkingImage Scene(double width_mm, double dl, bool band, int x0 = 0, int x1 = 9
 double TrueLength(const SceneSpec& s) {
   double len = 0;
   for (int x = s.x0; x < s.x1; ++x)
-    len += std::hypot(1.0, 2.0 * s.bow_px * (x + 0.5 - 480.0) / (480.0 * 480.0));
+    len += std::hypot(1.0, CentreY(s, x + 1.0) - CentreY(s, x));
   return len;
 }
 
@@ -217,6 +224,47 @@ TEST(SegmentFutBands, FindsABandPartlyUnderGlare) {
   double len = 0;
   for (const FutBand& band : b.bands) len += band.length_px;
   EXPECT_GT(len, 0.7 * TrueLength(s));
+}
+
+SynthImage GeneratedPhoto(std::uint64_t set_seed, int index) {
+  SynthOptions so;  // as the accuracy ratchet's and its validation sets' (scarmap synth)
+  so.min_megapixels = 0.8, so.max_megapixels = 2.0, so.min_px_per_mm = 8.0, so.max_px_per_mm = 30.0;
+  return RenderScalp(so, set_seed * 1000003ull + index);
+}
+
+int FutCount(const SynthImage& photo, double max_broken_fraction) {
+  PipelineOptions o;
+  o.px_per_mm = photo.truth.px_per_mm;
+  o.fut.max_broken_fraction = max_broken_fraction;
+  return AnalyzeImage(o, photo.bgr, "photo.png").report.summary.fut_count;
+}
+
+// Generated photos, through the whole pipeline, in which the ridge detector chains a line of
+// separate light structures: FUE dots in a dense field (a FUT-free photo: photo 30 of the
+// accuracy ratchet's set), light hairs over brown skin beside a true band (photo 21 of seed 4242).
+TEST(SegmentFutBands, AChainThroughFueDotsOrLightHairsIsNotABand) {
+  const SynthImage dots = GeneratedPhoto(20261124, 30);
+  ASSERT_TRUE(dots.truth.fut.empty());
+  ASSERT_GT(dots.truth.fue.size(), 100u);
+  EXPECT_EQ(FutCount(dots, FutOptions{}.max_broken_fraction), 0);
+  EXPECT_GT(FutCount(dots, 1.0), 0)
+      << "the chain must otherwise pass as a band, or this test shows nothing";
+  const SynthImage hairs = GeneratedPhoto(4242, 21);
+  ASSERT_EQ(hairs.truth.fut.size(), 1u);
+  EXPECT_EQ(FutCount(hairs, FutOptions{}.max_broken_fraction), 1);
+  EXPECT_GT(FutCount(hairs, 1.0), 1)
+      << "the chains must otherwise pass as bands, or this test shows nothing";
+}
+
+// A wavy band (its centre swinging +-1.5 mm over 20 mm) is continuous along its centreline.
+TEST(SegmentFutBands, FindsAWavyBand) {
+  SceneSpec s;
+  s.width_mm = 1.5, s.dl = 6.0, s.x0 = 120, s.x1 = 840;
+  s.bow_px = 0.0, s.wave_px = 18.0, s.wave_len = 240.0;
+  const WorkingImage w = Scene(s);
+  const FutBands b = SegmentFutBands({}, w, DetectFollicles({}, w));
+  ASSERT_EQ(b.bands.size(), 1u);
+  EXPECT_NEAR(b.bands[0].length_px, TrueLength(s), 0.1 * TrueLength(s));
 }
 
 }  // namespace

@@ -16,7 +16,9 @@
 // contrast at that station (half maximum, linear sub-pixel interpolation); the band is followed
 // past the chain's ends while its contrast holds and ends where it falls to half. The edges give
 // the width profile, the contour and the mask; the centreline is the smoothed midpoints.
-// Rejected: bands whose contrast is not consistent along their length (a row of FUE dots), a
+// Rejected: bands whose contrast is not consistent along their length (a row of FUE dots), bands
+// broken along their centreline (more than max_broken_fraction of it reads below half of the
+// band's contrast: a chain through a row of FUE dots or of light hairs), a
 // step between the two sides (a shadow edge), a contrast within the skin's own texture beside it
 // (aligned gaps in dense stubble), a width that swells and pinches (a row of dots), a flank off
 // the scalp along most of the band (the border with the background), hair pieces inside at more
@@ -51,6 +53,10 @@ struct FutOptions {
   double max_hair_fraction = 0.9; ///< density of hair pieces inside the band / beside it, at most
   double min_texture_ratio = 3.0; ///< contrast / robust spread of the skin beside the band
   double max_width_roughness = 0.1; ///< median width change between stations, x width + 0.1 mm
+  /// Share of the centreline's length along which the band reads below half of its contrast, at
+  /// most (1 = off): a strip scar is continuous (bands measured: at most 0.17), a chain through a
+  /// row of FUE dots or light hairs is broken between them (at least 0.46).
+  double max_broken_fraction = 0.3;
   double max_gap_mm = 4.0;        ///< ridge pieces in line across a gap this short are one band
   double detect_px_per_mm = 6.0;  ///< detection resolution (measurement is at working scale)
   bool detect_dark = true;        ///< also look for bands darker than the skin (dark skin)
