@@ -22,16 +22,19 @@ struct Candidate {
   double radius_px;
 };
 
-// CIELAB chroma of a pixel of WorkingImage::ab.
+// CIELAB chroma, a* (redness) and b* (yellowness) of a pixel of WorkingImage::ab.
 float Chroma(const cv::Vec2s& ab) {
   return std::hypot(static_cast<float>(ab[0]), static_cast<float>(ab[1])) / kAbScale;
 }
+float Redness(const cv::Vec2s& ab) { return ab[0] / kAbScale; }
+float Yellowness(const cv::Vec2s& ab) { return ab[1] / kAbScale; }
 
-// Median chroma of the a*, b* pixels at `at` (the scalp's own colour or a spot's).
-float MedianChroma(const std::vector<const cv::Vec2s*>& at) {
+// Median of `of` (Chroma, Redness, Yellowness) over the a*, b* pixels at `at` (the scalp's own
+// colour or a spot's).
+float MedianAt(const std::vector<const cv::Vec2s*>& at, float (*of)(const cv::Vec2s&)) {
   std::vector<float> c;
   c.reserve(at.size());
-  for (const cv::Vec2s* p : at) c.push_back(Chroma(*p));
+  for (const cv::Vec2s* p : at) c.push_back(of(*p));
   return MedianInPlace(c);
 }
 
@@ -62,6 +65,9 @@ void FueDotOptions::Check() const {
   if (!(min_solidity > 0.0 && min_solidity <= 1.0)) throw Error("fue.min_solidity must be (0,1]");
   if (!(min_chroma_ratio >= 0.0 && min_chroma_ratio < 1.0))
     throw Error("fue.min_chroma_ratio must be in [0, 1)");
+  if (!(min_faint_contrast_L > 0.0 && min_faint_contrast_L <= min_contrast_L))
+    throw Error("fue.min_faint_contrast_L must be > 0 and <= min_contrast_L");
+  if (!(faint_b_drop_ratio >= 0.0)) throw Error("fue.faint_b_drop_ratio must be >= 0");
 }
 
 FueDots DetectFueDots(const FueDotOptions& o, const WorkingImage& image, const Follicles& fol,
@@ -225,7 +231,7 @@ FueDots DetectFueDots(const FueDotOptions& o, const WorkingImage& image, const F
     const double contrast = core - skin;
     if (contrast < 0.75 * o.min_contrast_L || contrast < o.noise_sigmas * contrast_noise) continue;
     // White hair (grey stubble, a light fleck) is neutral grey; a scar keeps the skin's hue.
-    if (MedianChroma(core_lab) < o.min_chroma_ratio * MedianChroma(ring_lab)) continue;
+    if (MedianAt(core_lab, Chroma) < o.min_chroma_ratio * MedianAt(ring_lab, Chroma)) continue;
     // The skin's spread (MAD of the ring), which only a clear spot needs.
     for (float& q : ring) q = std::abs(q - skin);
     const float ring_sd = 1.4826f * MedianInPlace(ring);
@@ -345,9 +351,21 @@ FueDots DetectFueDots(const FueDotOptions& o, const WorkingImage& image, const F
       const cv::Scalar mv = cv::mean(v, region);
       mean_contrast = mv[0] - skin;
     }
+    // Below the floor, a single dot is a scar only when it is paler too: hypopigmentation
+    // (melanin lost) lowers b* as it raises L* and leaves the blood's red, so the hue turns from
+    // yellow towards red. A light patch of the skin's own texture, a gap between hairs or uneven
+    // light keeps the skin's yellowness; white hair over the skin lowers a* and b* alike, keeping
+    // its hue. A faint light field that would split into several dots is mottling.
+    bool clear = mean_contrast >= o.min_contrast_L;
+    if (!clear && single && mean_contrast >= o.min_faint_contrast_L) {
+      const float a_core = MedianAt(core_lab, Redness), b_core = MedianAt(core_lab, Yellowness);
+      const float a_ring = MedianAt(ring_lab, Redness), b_ring = MedianAt(ring_lab, Yellowness);
+      clear = b_ring - b_core >= o.faint_b_drop_ratio * mean_contrast &&
+              std::atan2(b_core, a_core) <= std::atan2(b_ring, a_ring);
+    }
     const double snr = mean_contrast / std::max({0.1, static_cast<double>(ring_sd), contrast_noise});
     const double conf_c = 1.0 - std::exp(-(snr - o.noise_sigmas) / 4.0);
-    if (mean_contrast < o.min_contrast_L || conf_c < o.min_confidence) {
+    if (!clear || conf_c < o.min_confidence) {
       taken(win) |= region;  // nor does a weaker candidate inside the same spot qualify
       continue;
     }

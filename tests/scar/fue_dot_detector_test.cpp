@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <opencv2/imgproc.hpp>
 
+#include "scarmap/preprocess/color.hpp"
 #include "testing/images.hpp"
 
 namespace scarmap {
@@ -213,6 +214,108 @@ TEST(DetectFueDots, FindsDotsNearTheFrameEdge) {
     EXPECT_TRUE(matched) << t.c;
   }
   EXPECT_EQ(found.dots.size(), truth.size());
+}
+
+// Faint spots drawn in CIELAB on intermediate skin (L* 62, a* 14, b* 18) at 12 px/mm with
+// stubble between them: each spot changes the skin by (dL, da, db) inside a soft disc (its
+// half-maximum edge the drawn circle), so their lightness is below FueDotOptions::min_contrast_L
+// and only their colour tells a scar from the skin's own mottling.
+struct FaintScene {
+  WorkingImage image;
+  std::vector<Dot> dots;
+  cv::Mat drawn_lab;  ///< scarmap's CIELAB of the 8-bit spots and skin, before stubble and noise
+};
+
+FaintScene Faint(double dl, double da, double db) {
+  const double ppm = 12.0;
+  FaintScene s;
+  for (int y = 60; y < 480; y += 90)
+    for (int x = 60; x < 640; x += 105)
+      s.dots.push_back({{x + 0.4, y + 0.3}, 0.8 + 0.1 * (x / 105 % 4)});
+  cv::Mat alpha = cv::Mat::zeros(480, 640, CV_32F);
+  for (const Dot& d : s.dots)
+    cv::circle(alpha, cv::Point(cvRound(d.c.x * 16), cvRound(d.c.y * 16)),
+               cvRound(d.d_mm / 2 * ppm * 16), cv::Scalar(1.0), cv::FILLED, cv::LINE_AA, 4);
+  cv::GaussianBlur(alpha, alpha, cv::Size(0, 0), 1.2);
+  cv::Mat lab(alpha.size(), CV_32FC3);
+  for (int y = 0; y < lab.rows; ++y)
+    for (int x = 0; x < lab.cols; ++x) {
+      const float w = alpha.at<float>(y, x);
+      lab.at<cv::Vec3f>(y, x) =
+          cv::Vec3f(static_cast<float>(62 + w * dl), static_cast<float>(14 + w * da),
+                    static_cast<float>(18 + w * db));
+    }
+  cv::Mat bgr;
+  cv::cvtColor(lab, bgr, cv::COLOR_Lab2BGR);
+  bgr.convertTo(bgr, CV_8UC3, 255.0);
+  s.drawn_lab = BgrToLab(bgr);
+  cv::RNG rng(11);
+  // Stubble strokes, laid down in named steps (one argument order for every compiler).
+  for (int i = 0; i < 2200; ++i) {
+    const double px = rng.uniform(0.0, 640.0);
+    const double py = rng.uniform(0.0, 480.0);
+    const double a = rng.uniform(0.0, CV_PI);
+    const cv::Point2d p(px, py);
+    bool inside = false;
+    for (const Dot& d : s.dots) inside = inside || cv::norm(p - d.c) < d.d_mm / 2 * ppm + 4;
+    if (!inside)
+      cv::line(bgr, p, p + 3.0 * cv::Point2d(std::cos(a), std::sin(a)), cv::Scalar(45, 50, 60), 2,
+               cv::LINE_AA);
+  }
+  cv::Mat noise(bgr.size(), CV_8UC3);
+  rng.fill(noise, cv::RNG::NORMAL, 0, 1.0);
+  bgr += noise;
+  s.image = testing::MakeWorking(bgr, ppm);
+  return s;
+}
+
+// Dots of `scene` found (a reported dot within 0.5 mm of the centre), with their diameters'
+// median relative error.
+int Matched(const FaintScene& scene, const FueDots& found, double* median_rel = nullptr) {
+  int matched = 0;
+  std::vector<double> rel;
+  for (const Dot& t : scene.dots)
+    for (const FueDot& d : found.dots)
+      if (cv::norm(d.center_px - t.c) < 0.5 * 12) {
+        ++matched;
+        rel.push_back(std::abs(2.0 * std::sqrt(d.area_px / CV_PI) / 12.0 - t.d_mm) / t.d_mm);
+        break;
+      }
+  std::sort(rel.begin(), rel.end());
+  if (median_rel) *median_rel = rel.empty() ? 1.0 : rel[rel.size() / 2];
+  return matched;
+}
+
+// A faint hypopigmented dot (L* +1.9, b* -3: paler, its hue turned from yellow towards red) is a
+// scar although its mean contrast is under min_contrast_L. The scene's colours are checked, and
+// without the faint path the same dots are lost (so the test shows the path).
+TEST(DetectFueDots, FindsFaintDotsThatArePalerThanTheSkin) {
+  const FaintScene s = Faint(1.9, 0.0, -3.0);
+  const cv::Vec3f skin = s.drawn_lab.at<cv::Vec3f>(20, 20);
+  const cv::Vec3f dot = s.drawn_lab.at<cv::Vec3f>(cvRound(s.dots[0].c.y), cvRound(s.dots[0].c.x));
+  EXPECT_NEAR(dot[0] - skin[0], 1.9, 0.7);
+  EXPECT_NEAR(dot[2] - skin[2], -3.0, 0.9);
+  const Follicles fol = DetectFollicles({}, s.image);
+  const FueDots found = DetectFueDots({}, s.image, fol, cv::Mat());
+  double rel = 1.0;
+  EXPECT_GE(Matched(s, found, &rel), static_cast<int>(0.9 * s.dots.size()));
+  EXPECT_LE(found.dots.size(), s.dots.size() + 1);
+  EXPECT_LT(rel, 0.10);
+  FueDotOptions floor_only;
+  floor_only.min_faint_contrast_L = floor_only.min_contrast_L;
+  EXPECT_LT(Matched(s, DetectFueDots(floor_only, s.image, fol, cv::Mat())),
+            static_cast<int>(s.dots.size() / 2));
+}
+
+// As faint and as light, but of the skin's own colour (mottling, a gap between hairs, uneven
+// light), or greyed like white hair over the skin (a* and b* lowered alike, the hue kept): not
+// scars.
+TEST(DetectFueDots, IgnoresFaintSpotsOfTheSkinsOwnHue) {
+  for (const auto& [da, db] : {std::pair{0.0, 0.0}, std::pair{-4.0, -5.1}}) {
+    const FaintScene s = Faint(1.9, da, db);
+    const FueDots found = DetectFueDots({}, s.image, DetectFollicles({}, s.image), cv::Mat());
+    EXPECT_LE(found.dots.size(), 1u) << "da " << da << " db " << db;
+  }
 }
 
 TEST(DetectFueDots, LabelsMatchTheDots) {

@@ -12,9 +12,11 @@
 // region reaches its edge), which gives a sub-pixel area and equivalent diameter. A candidate is
 // kept when its size, roundness and solidity fit an FUE scar and its mean contrast over the
 // region stands noise_sigmas clear of both the ring's texture and the image's residual texture
-// (and of min_contrast_L); specular glare (saturated), white hair (its core neutral grey: chroma
-// under min_chroma_ratio of the skin's), dandruff (tiny, very high contrast, irregular) and
-// regions in the exclude mask (FUT band) or at the frame edge are rejected. Merged dots
+// (and of min_contrast_L; a single dot down to min_faint_contrast_L when it is also paler than
+// the skin: b* lower and the hue turned towards red, as melanin loss leaves it); specular glare
+// (saturated), white hair (its core neutral grey: chroma under min_chroma_ratio of the skin's),
+// dandruff (tiny, very high contrast, irregular) and regions in the exclude mask (FUT band) or
+// at the frame edge are rejected. Merged dots
 // ("moth-eaten") are split at distance-transform peaks with a waist between them (peaks along a
 // ridge of even width, e.g. a streak of light hair, are one spot), each part judged as a dot of
 // its own, and reported as a cluster.
@@ -33,6 +35,11 @@ struct FueDotOptions {
   double min_diameter_mm = 0.5;
   double max_diameter_mm = 1.6;
   double min_contrast_L = 2.0;   ///< mean L* above the skin over the dot, at least
+  /// A fainter dot, down to this mean L* above the skin, is kept when it is also paler than the
+  /// skin: its core's median b* at least faint_b_drop_ratio x its L* contrast below the ring's,
+  /// and its hue angle (a*, b* medians) no yellower than the ring's.
+  double min_faint_contrast_L = 1.0;
+  double faint_b_drop_ratio = 1.0;
   double noise_sigmas = 3.0;     ///< mean contrast / max(ring spread, image texture), at least
   double min_roundness = 0.45;   ///< minor / major axis of a single dot
   double min_solidity = 0.80;    ///< area / convex hull area of a single dot
