@@ -43,27 +43,80 @@ float Bilinear(const cv::Mat& img, float x, float y) {
 // and the response that ranks it.
 struct ProfileSite {
   cv::Point2f c, n;
-  float strength;  ///< lines: |largest Hessian eigenvalue| (MedianProfile rescores it); edges: |grad|
+  float strength;  ///< lines: curvature x depth / level^2 (see LineSites); edges: |grad|
 };
 
-// Room for one site per mask pixel, the most there can be: reserved, not filled, so that the
-// vector never grows by copying (a photo of long hair has millions of sites; growing held up to
-// three times their memory). The pages no site reaches are never touched, so never resident.
-void ReserveSites(std::vector<ProfileSite>& sites, const cv::Mat& mask) {
-  sites.reserve(static_cast<size_t>(cv::countNonZero(mask)));
-}
+// The cross-profiles: samples every `step` px from -k step to +k step (half = the reach asked
+// for); a site needs `reach` px of image around it.
+struct ProfileGeometry {
+  ProfileGeometry(double half, double step)
+      : k(static_cast<int>(std::ceil(half / step))),
+        step(step),
+        reach(static_cast<float>((k + 1) * step + 1.0)) {}
+  int k;
+  double step;
+  float reach;
+  bool Fits(cv::Point2f c, cv::Size size) const {
+    return !(c.x - reach < 0 || c.y - reach < 0 || c.x + reach >= size.width - 1 ||
+             c.y + reach >= size.height - 1);
+  }
+};
+
+// The sites MedianProfile measures: the strongest `top_fraction` of all sites offered, at most
+// `max_sites`. Only the strongest max_sites are held while the sites are offered (a min-heap) and
+// the rest counted: a photo of long hair has millions of sites, which held 65 MB as a list.
+class StrongestSites {
+ public:
+  StrongestSites(double top_fraction, int max_sites)
+      : fraction_(top_fraction), cap_(static_cast<size_t>(std::max(1, max_sites))) {
+    heap_.reserve(cap_);
+  }
+  void Offer(const ProfileSite& s) {
+    ++offered_;
+    if (heap_.size() < cap_) {
+      heap_.push_back(s);
+      std::push_heap(heap_.begin(), heap_.end(), Weaker);
+    } else if (s.strength > heap_.front().strength) {
+      std::pop_heap(heap_.begin(), heap_.end(), Weaker);
+      heap_.back() = s;
+      std::push_heap(heap_.begin(), heap_.end(), Weaker);
+    }
+  }
+  /// The strongest max(1, top_fraction x offered) of them, at most max_sites; empty when none.
+  std::vector<ProfileSite> Take() && {
+    const size_t keep = std::min(
+        heap_.size(), std::max<size_t>(1, static_cast<size_t>(offered_ * fraction_)));
+    std::sort_heap(heap_.begin(), heap_.end(), Weaker);  // strongest first
+    heap_.resize(keep);
+    return std::move(heap_);
+  }
+
+ private:
+  static bool Weaker(const ProfileSite& a, const ProfileSite& b) {
+    return a.strength > b.strength;  // as a heap order: the weakest on top
+  }
+  double fraction_;
+  size_t cap_;
+  size_t offered_ = 0;
+  std::vector<ProfileSite> heap_;
+};
 
 // Thin lines and small dots (hair shafts and shaved stubs, dark or light) by Steger's detector
 // ("An unbiased detector of curvilinear structures", PAMI 1998): where the Hessian of Y smoothed
 // by `sigma` has a strong eigenvalue and the extremum across the line (for a dot, whose other
 // eigenvalue has the same sign and over a third of the size, the extremum in 2-D) lies within
 // half a pixel of the pixel centre. The profile is taken across the line (for a dot, along its
-// narrower axis). Saddles and light dots are left out.
+// narrower axis). Saddles and light dots are left out. Each site whose profile fits in the image
+// is ranked by its curvature times its contrast against the ends of its profile, relative to
+// their level (not noise), over that level (curvature per contrast, ~ 1 / width^2: single shafts
+// rather than the wider pairs of a unit's hairs near their opening); the strongest are kept (see
+// StrongestSites). `s` is set to Y smoothed, which the profiles are then taken of.
 std::vector<ProfileSite> LineSites(const cv::Mat& y, const cv::Mat& mask, double sigma,
+                                   const ProfileGeometry& g, double top_fraction, int max_sites,
                                    cv::Mat& s) {
   cv::GaussianBlur(y, s, cv::Size(0, 0), sigma);
-  std::vector<ProfileSite> sites;
-  ReserveSites(sites, mask);
+  StrongestSites sites(top_fraction, max_sites);
+  const float u = static_cast<float>(g.k * g.step);
   // The derivatives a band of rows at a time, of views of `s` (which read the rows around the
   // band, as the whole-image Sobel does): the same values, five band-sized maps instead of five
   // image-sized ones.
@@ -106,23 +159,31 @@ std::vector<ProfileSite> LineSites(const cv::Mat& y, const cv::Mat& mask, double
           off = n * (-(n.x * gx + n.y * gy) / l1);
         }
         if (!(std::abs(off.x) <= 0.5f && std::abs(off.y) <= 0.5f)) continue;
-        sites.push_back({{c + off.x, r + off.y}, n, std::abs(l1)});
+        const cv::Point2f at(c + off.x, r + off.y);
+        if (!g.Fits(at, s.size())) continue;
+        const float e0 = Bilinear(s, at.x - u * n.x, at.y - u * n.y),
+                    e1 = Bilinear(s, at.x + u * n.x, at.y + u * n.y);
+        const float base = 0.5f * (e0 + e1), depth = std::abs(base - Bilinear(s, at.x, at.y));
+        const float score = base > 1e-4f ? std::abs(l1) * depth / (base * base) : 0.0f;
+        if (score > 0.0f) sites.Offer({at, n, score});
       }
     }
   }
-  return sites;
+  return std::move(sites).Take();
 }
 
 // Step edges (the fallback where no lines show): local maxima of the gradient of Y smoothed by
-// `sigma` along its own direction.
-std::vector<ProfileSite> EdgeSites(const cv::Mat& y, const cv::Mat& mask, double sigma) {
+// `sigma` along its own direction, whose profile fits in the image; the strongest are kept (see
+// StrongestSites).
+std::vector<ProfileSite> EdgeSites(const cv::Mat& y, const cv::Mat& mask, double sigma,
+                                   const ProfileGeometry& geometry, double top_fraction,
+                                   int max_sites) {
   cv::Mat s, dx, dy, g;
   cv::GaussianBlur(y, s, cv::Size(0, 0), sigma);
   cv::Sobel(s, dx, CV_32F, 1, 0, 3, 0.125);
   cv::Sobel(s, dy, CV_32F, 0, 1, 3, 0.125);
   cv::magnitude(dx, dy, g);
-  std::vector<ProfileSite> sites;
-  ReserveSites(sites, mask);
+  StrongestSites sites(top_fraction, max_sites);
   for (int r = 1; r < y.rows - 1; ++r) {
     const uchar* m = mask.ptr<uchar>(r);
     for (int c = 1; c < y.cols - 1; ++c) {
@@ -131,60 +192,24 @@ std::vector<ProfileSite> EdgeSites(const cv::Mat& y, const cv::Mat& mask, double
       const cv::Point2f n(dx.at<float>(r, c) / v, dy.at<float>(r, c) / v);
       const int ox = static_cast<int>(std::lround(n.x)), oy = static_cast<int>(std::lround(n.y));
       if (v < g.at<float>(r + oy, c + ox) || v <= g.at<float>(r - oy, c - ox)) continue;
-      sites.push_back({{static_cast<float>(c), static_cast<float>(r)}, n, v});
+      const cv::Point2f at(static_cast<float>(c), static_cast<float>(r));
+      if (geometry.Fits(at, y.size())) sites.Offer({at, n, v});
     }
   }
-  return sites;
+  return std::move(sites).Take();
 }
 
-// The lower-quartile cross-profile of the strongest sites (at most `max_sites`, among the strongest
-// `top_fraction`), sampled every `step` px from -half to +half, symmetrised, normalised to 1 at
-// the centre and 0 at the ends: for lines the profile itself (flipped for light lines), for
-// edges its derivative (the line spread function). Profiles whose two ends differ (a line beside
-// an edge; an edge without plateaus) are left out. Empty when fewer than `min_sites` remain.
-std::vector<double> MedianProfile(const cv::Mat& y, std::vector<ProfileSite> sites, bool edges,
-                                  double half, double step, double top_fraction, int max_sites,
-                                  int min_sites) {
-  const int k = static_cast<int>(std::ceil(half / step));
+// The lower-quartile cross-profile of `sites` (LineSites' or EdgeSites' strongest), sampled
+// every `g.step` px from -k step to +k step, symmetrised, normalised to 1 at the centre and 0 at
+// the ends: for lines the profile itself (flipped for light lines), for edges its derivative (the
+// line spread function). Profiles whose two ends differ (a line beside an edge; an edge without
+// plateaus) are left out. Empty when fewer than `min_sites` remain.
+std::vector<double> MedianProfile(const cv::Mat& y, const std::vector<ProfileSite>& sites,
+                                  bool edges, const ProfileGeometry& g, int min_sites) {
+  const int k = g.k;
   const int n = 2 * k + 1;
-  const float reach = static_cast<float>((k + 1) * step + 1.0);
-  sites.erase(std::remove_if(sites.begin(), sites.end(),
-                             [&](const ProfileSite& s) {
-                               return s.c.x - reach < 0 || s.c.y - reach < 0 ||
-                                      s.c.x + reach >= y.cols - 1 || s.c.y + reach >= y.rows - 1;
-                             }),
-              sites.end());
+  const double step = g.step;
   if (sites.empty()) return {};
-  auto strongest = [&](double fraction) {
-    const size_t keep = std::max<size_t>(1, static_cast<size_t>(sites.size() * fraction));
-    std::nth_element(
-        sites.begin(), sites.begin() + (keep - 1), sites.end(),
-        [](const ProfileSite& a, const ProfileSite& b) { return a.strength > b.strength; });
-    sites.resize(keep);
-  };
-  if (!edges) {
-    // Lines: the contrasted half (centre against the ends, relative to the ends' level: not
-    // noise), then among them the sharpest (curvature per contrast, ~ 1 / width^2): single
-    // shafts rather than the wider pairs of a unit's hairs near their opening.
-    for (ProfileSite& s : sites) {
-      const float u = static_cast<float>(k * step);
-      const float a = Bilinear(y, s.c.x - u * s.n.x, s.c.y - u * s.n.y),
-                  b = Bilinear(y, s.c.x + u * s.n.x, s.c.y + u * s.n.y);
-      const float base = 0.5f * (a + b), depth = std::abs(base - Bilinear(y, s.c.x, s.c.y));
-      s.strength = base > 1e-4f ? s.strength * depth / (base * base) : 0.0f;  // curvature x
-    }
-    sites.erase(std::remove_if(sites.begin(), sites.end(),
-                               [](const ProfileSite& s) { return !(s.strength > 0.0f); }),
-                sites.end());
-    if (sites.empty()) return {};
-  }
-  strongest(top_fraction);
-  if (sites.size() > static_cast<size_t>(max_sites)) {
-    std::nth_element(
-        sites.begin(), sites.begin() + (max_sites - 1), sites.end(),
-        [](const ProfileSite& a, const ProfileSite& b) { return a.strength > b.strength; });
-    sites.resize(max_sites);
-  }
   std::vector<std::vector<float>> at(n), rows;
   std::vector<double> widths;
   std::vector<float> p(n + 2);
@@ -324,7 +349,7 @@ double OpticalBlurSigmaPx(const cv::Mat& l, const cv::Mat& mask, double px_per_m
   const cv::Mat y = LuminanceFromL(l);
   constexpr double kDetectSigma = 1.0, kCoarseSigma = 3.0, kStep = 0.5, kTop = 0.25;
   constexpr int kMaxSites = 4000, kMinSites = 30;
-  const double half = std::max(6.0, 0.8 * px_per_mm);
+  const ProfileGeometry geometry(std::max(6.0, 0.8 * px_per_mm), kStep);
   // Box footprints: the working pixel, and the photo's pixel when the photo was reduced.
   double intrinsic = (scale < 1.0 ? 1.0 + scale * scale : 1.0) / 12.0;
   // A phone's unsharp mask: sigma 0.7-1.8 px of the photo, in working px.
@@ -336,9 +361,9 @@ double OpticalBlurSigmaPx(const cv::Mat& l, const cv::Mat& mask, double px_per_m
   bool lines = false;
   for (int pass = 0; pass < 3; ++pass) {
     cv::Mat smooth;
-    std::vector<ProfileSite> sites = LineSites(y, mask, detect, smooth);
-    const std::vector<double> m =
-        MedianProfile(smooth, std::move(sites), false, half, kStep, kTop, kMaxSites, kMinSites);
+    const std::vector<ProfileSite> sites =
+        LineSites(y, mask, detect, geometry, kTop, kMaxSites, smooth);
+    const std::vector<double> m = MedianProfile(smooth, sites, false, geometry, kMinSites);
     if (m.empty()) break;
     lines = true;
     s = FitSharpenedGaussian(m, kStep, detect, u_min, u_max);
@@ -357,8 +382,8 @@ double OpticalBlurSigmaPx(const cv::Mat& l, const cv::Mat& mask, double px_per_m
     const double w = intrinsic_mm * px_per_mm;
     intrinsic += w * w;
   } else {
-    const std::vector<double> m = MedianProfile(y, EdgeSites(y, mask, kDetectSigma), true, half,
-                                                kStep, kTop, kMaxSites, kMinSites);
+    const std::vector<double> m = MedianProfile(
+        y, EdgeSites(y, mask, kDetectSigma, geometry, kTop, kMaxSites), true, geometry, kMinSites);
     if (m.empty()) return 0.0;
     s = FitSharpenedGaussian(m, kStep, 0.0, u_min, u_max);
   }
