@@ -17,6 +17,10 @@ def get(doc, path):
 def main():
     ratchet = json.load(open(sys.argv[1]))
     result = json.load(open(sys.argv[2]))
+    if not ratchet.get("min") and not ratchet.get("max"):
+        # Arguments swapped, or an empty ratchet: nothing checked must not read as a pass.
+        print(f"{sys.argv[1]}: no bounds (usage: check_ratchet.py RATCHET_JSON EVAL_JSON)")
+        return 1
     failed = []
     for kind, cmp in (("min", lambda v, b: v >= b), ("max", lambda v, b: v <= b)):
         for path, bound in ratchet.get(kind, {}).items():
