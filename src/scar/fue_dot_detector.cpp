@@ -22,14 +22,11 @@ struct Candidate {
   double radius_px;
 };
 
-// CIELAB chroma, a* (redness) and b* (yellowness) of a pixel of WorkingImage::ab.
-float Chroma(const cv::Vec2s& ab) {
-  return std::hypot(static_cast<float>(ab[0]), static_cast<float>(ab[1])) / kAbScale;
-}
+// a* (redness) and b* (yellowness) of a pixel of WorkingImage::ab (its chroma: AbChroma).
 float Redness(const cv::Vec2s& ab) { return ab[0] / kAbScale; }
 float Yellowness(const cv::Vec2s& ab) { return ab[1] / kAbScale; }
 
-// Median of `of` (Chroma, Redness, Yellowness) over the a*, b* pixels at `at` (the scalp's own
+// Median of `of` (AbChroma, Redness, Yellowness) over the a*, b* pixels at `at` (the scalp's own
 // colour or a spot's).
 float MedianAt(const std::vector<const cv::Vec2s*>& at, float (*of)(const cv::Vec2s&)) {
   std::vector<float> c;
@@ -231,7 +228,7 @@ FueDots DetectFueDots(const FueDotOptions& o, const WorkingImage& image, const F
     const double contrast = core - skin;
     if (contrast < 0.75 * o.min_contrast_L || contrast < o.noise_sigmas * contrast_noise) continue;
     // White hair (grey stubble, a light fleck) is neutral grey; a scar keeps the skin's hue.
-    if (MedianAt(core_lab, Chroma) < o.min_chroma_ratio * MedianAt(ring_lab, Chroma)) continue;
+    if (MedianAt(core_lab, AbChroma) < o.min_chroma_ratio * MedianAt(ring_lab, AbChroma)) continue;
     // The skin's spread (MAD of the ring), which only a clear spot needs.
     for (float& q : ring) q = std::abs(q - skin);
     const float ring_sd = 1.4826f * MedianInPlace(ring);

@@ -26,6 +26,11 @@ struct WorkingScaleOptions {
 /// holds every sRGB colour (larger values, reachable only through a colour correction, saturate).
 inline constexpr float kAbScale = 256.0f;
 
+/// CIELAB chroma C*ab = hypot(a*, b*) of one pixel of WorkingImage::ab.
+inline float AbChroma(const cv::Vec2s& ab) {
+  return std::hypot(static_cast<float>(ab[0]), static_cast<float>(ab[1])) / kAbScale;
+}
+
 /// Working-scale image and the mapping back to the original (upright) image.
 /// Pixel centres map as x_orig = (x_work + 0.5) / scale - 0.5.
 struct WorkingImage {
@@ -44,10 +49,7 @@ struct WorkingImage {
     return {lightness.at<float>(y, x), v[0] / kAbScale, v[1] / kAbScale};
   }
   /// CIELAB chroma C*ab = hypot(a*, b*) of pixel (x, y); ab must be filled.
-  float ChromaAt(int y, int x) const {
-    const cv::Vec2s& v = ab.at<cv::Vec2s>(y, x);
-    return std::hypot(static_cast<float>(v[0]), static_cast<float>(v[1])) / kAbScale;
-  }
+  float ChromaAt(int y, int x) const { return AbChroma(ab.at<cv::Vec2s>(y, x)); }
 
   cv::Point2d ToOriginal(cv::Point2d p) const {
     return {(p.x + 0.5) / scale - 0.5, (p.y + 0.5) / scale - 0.5};
