@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include <opencv2/imgproc.hpp>
+#include <opencv2/ximgproc.hpp>
 
 #include "scarmap/core/status.hpp"
 #include "scarmap/preprocess/color.hpp"
@@ -21,6 +22,32 @@ void FollicleOptions::Check() const {
   if (!(hairs_per_unit >= 1.0 && hairs_per_unit <= 4.0))
     throw Error("follicle.hairs_per_unit must be in [1, 4]");
 }
+
+namespace {
+
+// The free ends of component `label` of `labels` inside `box`: the end pixels (one 8-neighbour)
+// of its skeleton (Zhang-Suen thinning), in working px.
+std::vector<cv::Point> Tips(const cv::Mat& labels, int label, const cv::Rect& box) {
+  // One pixel of background around the component, so that the thinning sees its whole outline.
+  const cv::Rect padded(box.x - 1, box.y - 1, box.width + 2, box.height + 2);
+  const cv::Rect inside = padded & cv::Rect(0, 0, labels.cols, labels.rows);
+  cv::Mat comp = cv::Mat::zeros(padded.size(), CV_8U);
+  cv::Mat(labels(inside) == label).copyTo(comp(cv::Rect(inside.tl() - padded.tl(), inside.size())));
+  cv::Mat skeleton;
+  cv::ximgproc::thinning(comp, skeleton, cv::ximgproc::THINNING_ZHANGSUEN);
+  std::vector<cv::Point> tips;
+  for (int y = 1; y < skeleton.rows - 1; ++y)
+    for (int x = 1; x < skeleton.cols - 1; ++x) {
+      if (!skeleton.at<uchar>(y, x)) continue;
+      int neighbours = 0;
+      for (int dy = -1; dy <= 1; ++dy)
+        for (int dx = -1; dx <= 1; ++dx) neighbours += (dy || dx) && skeleton.at<uchar>(y + dy, x + dx);
+      if (neighbours == 1) tips.push_back(cv::Point(x, y) + padded.tl());
+    }
+  return tips;
+}
+
+}  // namespace
 
 Follicles DetectFollicles(const FollicleOptions& o, const WorkingImage& image) {
   o.Check();
@@ -78,6 +105,8 @@ Follicles DetectFollicles(const FollicleOptions& o, const WorkingImage& image) {
   // Single units dominate the components: their median area is the area of one unit. A
   // component counts as several units only when clearly larger (round half up from 1.5 x).
   const double a1 = std::max(2.0, sorted[sorted.size() / 2]);
+  // From this many unit areas on, a component is a network of longer hairs (see the header).
+  constexpr double kNetworkUnits = 8.0;
 
   // Darkest pixel per component.
   std::vector<cv::Point> darkest(n, cv::Point(-1, -1));
@@ -96,14 +125,33 @@ Follicles DetectFollicles(const FollicleOptions& o, const WorkingImage& image) {
   for (int i = 1; i < n; ++i) {
     if (!keep[i]) continue;
     const double area = stats.at<int>(i, cv::CC_STAT_AREA);
+    const cv::Rect box(stats.at<int>(i, cv::CC_STAT_LEFT), stats.at<int>(i, cv::CC_STAT_TOP),
+                       stats.at<int>(i, cv::CC_STAT_WIDTH), stats.at<int>(i, cv::CC_STAT_HEIGHT));
+    if (area >= kNetworkUnits * a1) {
+      // A network of longer hairs that cross and touch: its hairs are counted by their free
+      // tips, one per hair, and the units' exits spread over the tips.
+      const std::vector<cv::Point> tips = Tips(labels, i, box);
+      // A tip that ends on another hair is hidden in it: the chance of that is the hair cover
+      // around (the component's share of its bounding box).
+      const double visible = 1.0 - std::min(0.9, area / box.area());
+      const int units = std::max(
+          1, static_cast<int>(std::lround(tips.size() / visible / o.hairs_per_unit)));
+      if (tips.empty()) {
+        f.exits_px.emplace_back(darkest[i].x, darkest[i].y);
+        continue;
+      }
+      for (int k = 0; k < units; ++k) {
+        const cv::Point& t = tips[static_cast<size_t>(k) * tips.size() / units];
+        f.exits_px.emplace_back(t.x, t.y);
+      }
+      continue;
+    }
     const int units = std::max(1, static_cast<int>(std::lround(area / a1)));
     if (units == 1) {
       f.exits_px.emplace_back(darkest[i].x, darkest[i].y);
       continue;
     }
     // Several units: spread along the component's principal axis.
-    const cv::Rect box(stats.at<int>(i, cv::CC_STAT_LEFT), stats.at<int>(i, cv::CC_STAT_TOP),
-                       stats.at<int>(i, cv::CC_STAT_WIDTH), stats.at<int>(i, cv::CC_STAT_HEIGHT));
     const cv::Moments m = cv::moments(labels(box) == i, true);
     const double cx = box.x + m.m10 / m.m00, cy = box.y + m.m01 / m.m00;
     const double th = 0.5 * std::atan2(2 * m.mu11, m.mu20 - m.mu02);

@@ -67,6 +67,41 @@ TEST(DetectFollicles, DensityMapMatchesTheCount) {
   EXPECT_NEAR(mean, hairs / area_cm2, 0.15 * hairs / area_cm2);
 }
 
+// Longer stubble crosses and touches: its strokes join into networks whose area says little
+// about how many units made them (a unit's area is set by the short stubble elsewhere in the
+// photo). Left half: single dots; right half: units of two 2 mm hairs fanning from one opening,
+// close enough that most of them touch. Each hair ends in one free tip: the units are counted.
+TEST(DetectFollicles, CountsCrossingLongerStubbleByItsTips) {
+  cv::Mat img(480, 640, CV_8UC3, cv::Scalar(150, 170, 205));
+  cv::RNG rng(7);
+  int units = 0;
+  for (int y = 10; y < 470; y += 14)
+    for (int x = 10; x < 630; x += 14) {
+      const cv::Point2f p(x + rng.uniform(-3.f, 3.f), y + rng.uniform(-3.f, 3.f));
+      if (x < 300) {
+        cv::circle(img, p, 1, cv::Scalar(40, 40, 50), cv::FILLED, cv::LINE_AA);
+      } else if (x >= 340) {
+        const double a = rng.uniform(0.0, 2.0 * CV_PI);
+        for (const double da : {-0.3, 0.3}) {
+          const cv::Point2f tip = p + 24.0f * cv::Point2f(std::cos(a + da), std::sin(a + da));
+          cv::line(img, p, tip, cv::Scalar(40, 40, 50), 2, cv::LINE_AA);
+        }
+      } else {
+        continue;
+      }
+      ++units;
+    }
+  cv::Mat noise(img.size(), CV_8UC3);
+  rng.fill(noise, cv::RNG::NORMAL, 0, 3);
+  img += noise;
+  const Follicles f = DetectFollicles({}, testing::MakeWorking(img, 12.0));
+  int left = 0;
+  for (const cv::Point2d& e : f.exits_px) left += e.x < 320;
+  const int right = static_cast<int>(f.exits_px.size()) - left;
+  EXPECT_NEAR(left, units / 2, 0.05 * units / 2);
+  EXPECT_NEAR(right, units / 2, 0.35 * units / 2);  // tips ending on another hair are hidden
+}
+
 // The exits are follicular units; hairs_per_unit scales the hair density, never the units.
 TEST(DetectFollicles, HairsPerUnitScalesHairsNotUnits) {
   int drawn = 0;

@@ -11,7 +11,12 @@
 // unit, not the hair. Each connected component counts as round(area / A1) units, where A1 is the
 // median area of the image's own components (single units dominate them): strokes of
 // neighbouring units that touch, or cross, count as several. Unit exits are placed at the
-// component's darkest pixel (one) or spread along its principal axis (several). The hair count
+// component's darkest pixel (one) or spread along its principal axis (several). Longer stubble
+// (1-4 mm) crosses and touches, and its strokes join into networks: there the area says little
+// (the median component may be a short unit or a fragment of a hair), so a component of at least
+// 8 unit areas counts its hairs by their free tips instead, one per hair (the end points of its
+// Zhang-Suen skeleton), divided by the chance that a tip is not hidden on another hair (1 - the
+// component's share of its bounding box); its exits are spread over the tips. The hair count
 // is units x hairs_per_unit: the hairs of one opening cannot be told apart on a photo of shaved
 // stubble, so the number per unit is the anatomical mean (about 2 on the occiput, DOMAIN.md)
 // unless the clinic sets its own.
