@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
+#include <cstring>
 #include <opencv2/imgproc.hpp>
 #include <vector>
 
@@ -318,32 +320,64 @@ cv::Mat WithinDistance(const cv::Mat& mask, double distance_px) {
   std::vector<int> rows_with_runs(h + 1, 0);  // prefix count
   for (int y = 0; y < h; ++y) {
     const uchar* m = mask.ptr<uchar>(y);
-    for (int x = 0; x < w; ++x) {
-      if (!m[x]) continue;
+    for (int x = 0; x < w;) {
+      std::uint64_t eight = 0;  // masks are mostly empty: skip eight zero bytes at a time
+      if (x + 8 <= w) std::memcpy(&eight, m + x, sizeof eight);
+      if (x + 8 <= w && eight == 0) {
+        x += 8;
+        continue;
+      }
+      if (!m[x]) {
+        ++x;
+        continue;
+      }
       const int a = x;
       while (x + 1 < w && m[x + 1]) ++x;
       runs[y].emplace_back(a, x);
+      ++x;
     }
     rows_with_runs[y + 1] = rows_with_runs[y] + !runs[y].empty();
   }
+  // The rows that hold runs, in order: an output row visits only those within reach (a small
+  // scar's few rows, not the 2 x reach + 1 rows around it).
+  std::vector<int> run_rows;
+  for (int y = 0; y < h; ++y)
+    if (!runs[y].empty()) run_rows.push_back(y);
   cv::Mat out = cv::Mat::zeros(h, w, CV_8U);
+  std::vector<std::pair<int, int>> spans;
   std::vector<int> cover(w + 1);
+  size_t first = 0;  // the first of run_rows within reach of the output row
   for (int y = 0; y < h; ++y) {
     const int y0 = std::max(0, y - reach), y1 = std::min(h - 1, y + reach);
     if (rows_with_runs[y1 + 1] == rows_with_runs[y0]) continue;
-    std::fill(cover.begin(), cover.end(), 0);
-    for (int ys = y0; ys <= y1; ++ys) {
+    while (run_rows[first] < y0) ++first;
+    // The runs within reach, widened, merged into the output row's spans.
+    spans.clear();
+    for (size_t k = first; k < run_rows.size() && run_rows[k] <= y1; ++k) {
+      const int ys = run_rows[k];
       const int hw = half[std::abs(y - ys)];
       if (hw < 0) continue;
-      for (const auto& [a, b] : runs[ys]) {
-        ++cover[std::max(0, a - hw)];
-        --cover[std::min(w - 1, b + hw) + 1];
-      }
+      for (const auto& [a, b] : runs[ys])
+        spans.emplace_back(std::max(0, a - hw), std::min(w - 1, b + hw));
     }
     uchar* o = out.ptr<uchar>(y);
-    for (int x = 0, c = 0; x < w; ++x) {
-      c += cover[x];
-      o[x] = c > 0 ? 255 : 0;
+    if (spans.size() * 16 > static_cast<size_t>(w)) {
+      // Many spans (a whole frame of scars): counted on a difference array instead of sorted.
+      std::fill(cover.begin(), cover.end(), 0);
+      for (const auto& [from, to] : spans) ++cover[from], --cover[to + 1];
+      for (int x = 0, c = 0; x < w; ++x) {
+        c += cover[x];
+        o[x] = c > 0 ? 255 : 0;
+      }
+      continue;
+    }
+    std::sort(spans.begin(), spans.end());
+    for (size_t k = 0; k < spans.size();) {
+      const int from = spans[k].first;
+      int to = spans[k].second;
+      for (++k; k < spans.size() && spans[k].first <= to + 1; ++k)
+        to = std::max(to, spans[k].second);
+      std::memset(o + from, 255, static_cast<size_t>(to - from + 1));
     }
   }
   return out;

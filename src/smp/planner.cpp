@@ -33,12 +33,20 @@ std::vector<cv::Point2d> Outline(const cv::Mat& mask, cv::Point offset, const Wo
   return out;
 }
 
-// Hair exits inside `ring` (CV_8U, local to `roi`).
-int CountExits(const std::vector<cv::Point2d>& exits, const cv::Mat& ring, const cv::Rect& roi) {
+// The hair exits at their nearest working pixel (rounded once: every scar's ring counts them).
+std::vector<cv::Point> ExitPixels(const std::vector<cv::Point2d>& exits) {
+  std::vector<cv::Point> px;
+  px.reserve(exits.size());
+  for (const cv::Point2d& p : exits)
+    px.emplace_back(static_cast<int>(std::lround(p.x)), static_cast<int>(std::lround(p.y)));
+  return px;
+}
+
+// Hair exits (ExitPixels) inside `ring` (CV_8U, local to `roi`).
+int CountExits(const std::vector<cv::Point>& exits, const cv::Mat& ring, const cv::Rect& roi) {
   int n = 0;
-  for (const cv::Point2d& p : exits) {
-    const int x = static_cast<int>(std::lround(p.x)) - roi.x;
-    const int y = static_cast<int>(std::lround(p.y)) - roi.y;
+  for (const cv::Point& p : exits) {
+    const int x = p.x - roi.x, y = p.y - roi.y;
     if (x >= 0 && y >= 0 && x < ring.cols && y < ring.rows && ring.at<uchar>(y, x)) ++n;
   }
   return n;
@@ -54,7 +62,7 @@ struct AreaDensity {
 // Treated area (scar + margin, inside the scalp) and the density ring beyond it, for the scar
 // pixels `scar` (CV_8U local to `roi`); `any_scar` excludes all scars from the ring.
 AreaDensity MeasureAround(const cv::Mat& scar, const cv::Rect& roi, const WorkingImage& image,
-                          const cv::Mat& any_scar, const std::vector<cv::Point2d>& exits,
+                          const cv::Mat& any_scar, const std::vector<cv::Point>& exits,
                           double margin_px, double ring_px) {
   const cv::Mat near = WithinDistance(scar, margin_px);
   const cv::Mat scalp = image.scalp_mask(roi);
@@ -133,7 +141,8 @@ SmpPlan PlanSmp(const SmpOptions& options, const WorkingImage& image, const Foll
   // Image-wide density: the fallback when a scar's ring is too small to count.
   const cv::Mat bare = image.scalp_mask & (any_scar == 0);
   const double bare_px = cv::countNonZero(bare);
-  const int bare_exits = CountExits(follicles.exits_px, bare, frame);
+  const std::vector<cv::Point> exit_px = ExitPixels(follicles.exits_px);
+  const int bare_exits = CountExits(exit_px, bare, frame);
   std::optional<double> image_density;
   if (bare_px > 0.0) image_density = bare_exits / (bare_px / px_per_mm2 / kMm2PerCm2);
 
@@ -159,9 +168,10 @@ SmpPlan PlanSmp(const SmpOptions& options, const WorkingImage& image, const Foll
           cv::Rect(box->second.x - grow, box->second.y - grow, box->second.width + 2 * grow,
                    box->second.height + 2 * grow) &
           frame;
-      const cv::Mat scar = labels(roi) == s.label;
-      const AreaDensity ad =
-          MeasureAround(scar, roi, image, any_scar, follicles.exits_px, margin_px, ring_px);
+      // The scar's pixels lie in its box: compared there, not over the whole margin + ring.
+      cv::Mat scar = cv::Mat::zeros(roi.size(), CV_8U);
+      scar(box->second - roi.tl()).setTo(255, labels(box->second) == s.label);
+      const AreaDensity ad = MeasureAround(scar, roi, image, any_scar, exit_px, margin_px, ring_px);
       sp.treatment_area_px = ad.treat_px * orig_px_per_work_px2;
       sp.treatment_polygon_px = Outline(ad.treat, roi.tl(), image);
       if (s.fut && image.scale_known) {
@@ -249,8 +259,8 @@ SmpPlan PlanSmp(const SmpOptions& options, const WorkingImage& image, const Foll
       if (image.scale_known) {
         r.area_mm2 = area_px / px_per_mm2;
         const cv::Mat region_scars = region & any_scar(roi);
-        const AreaDensity ad = MeasureAround(region_scars, roi, image, any_scar, follicles.exits_px,
-                                             margin_px, ring_px);
+        const AreaDensity ad =
+            MeasureAround(region_scars, roi, image, any_scar, exit_px, margin_px, ring_px);
         const double ring_mm2 = ad.ring_px / px_per_mm2;
         int exits = ad.ring_exits;
         if (ring_mm2 >= options.min_ring_area_mm2) {

@@ -249,6 +249,14 @@ TEST(WithinDistance, EqualsTheThresholdedDistanceTransform) {
   std::vector<cv::Mat> masks = {RandomMask({157, 103}, 1), RandomMask({64, 200}, 2),
                                 RandomMask({9, 7}, 3), cv::Mat::zeros(40, 50, CV_8U)};
   masks.back().at<uchar>(17, 23) = 255;
+  // Sparse, as the SMP plan's scar masks are (the runs are found skipping empty bytes): dots and
+  // short runs at both edges and across an 8-byte boundary, rows far apart.
+  cv::Mat sparse = cv::Mat::zeros(61, 203, CV_8U);
+  sparse(cv::Rect(0, 3, 2, 1)).setTo(255);
+  sparse(cv::Rect(199, 3, 4, 2)).setTo(255);
+  sparse(cv::Rect(6, 30, 5, 1)).setTo(255);
+  sparse.at<uchar>(59, 100) = 255;
+  masks.insert(masks.begin(), sparse);  // (the last mask stays the single dot)
   for (const cv::Mat& m : masks)
     for (double d : {0.0, 0.5, 1.0, 1.4142, 1.4143, 2.0, 2.2361, 5.0, 7.3, 12.5, 25.0, 60.37, 250.0,
                      4.9999999999}) {
