@@ -2,12 +2,11 @@
 
 #include <algorithm>
 #include <cmath>
-
 #include <opencv2/imgproc.hpp>
-#include <opencv2/ximgproc.hpp>
 
 #include "scarmap/core/status.hpp"
 #include "scarmap/preprocess/color.hpp"
+#include "scarmap/preprocess/filters.hpp"
 #include "scarmap/preprocess/stats.hpp"
 
 namespace scarmap {
@@ -33,8 +32,7 @@ std::vector<cv::Point> Tips(const cv::Mat& labels, int label, const cv::Rect& bo
   const cv::Rect inside = padded & cv::Rect(0, 0, labels.cols, labels.rows);
   cv::Mat comp = cv::Mat::zeros(padded.size(), CV_8U);
   cv::Mat(labels(inside) == label).copyTo(comp(cv::Rect(inside.tl() - padded.tl(), inside.size())));
-  cv::Mat skeleton;
-  cv::ximgproc::thinning(comp, skeleton, cv::ximgproc::THINNING_ZHANGSUEN);
+  const cv::Mat skeleton = ThinZhangSuen(comp);
   std::vector<cv::Point> tips;
   for (int y = 1; y < skeleton.rows - 1; ++y)
     for (int x = 1; x < skeleton.cols - 1; ++x) {

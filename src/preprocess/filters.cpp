@@ -1,6 +1,7 @@
 #include "scarmap/preprocess/filters.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdint>
 #include <cstring>
@@ -381,6 +382,68 @@ cv::Mat WithinDistance(const cv::Mat& mask, double distance_px) {
     }
   }
   return out;
+}
+
+namespace {
+
+// Zhang-Suen's deletion rule for each neighbourhood code (bit k - 2 = neighbour p_k, clockwise
+// from p2 above: p2 N, p3 NE, p4 E, p5 SE, p6 S, p7 SW, p8 W, p9 NW), for the first and second
+// sub-iteration: one 0 -> 1 transition around the pixel, 2-6 neighbours on, and p2 p4 p6 = 0 and
+// p4 p6 p8 = 0 (first) or p2 p4 p8 = 0 and p2 p6 p8 = 0 (second).
+std::array<std::array<bool, 256>, 2> ZhangSuenTable() {
+  std::array<std::array<bool, 256>, 2> t{};
+  for (int code = 0; code < 256; ++code) {
+    auto p = [code](int k) { return (code >> (k - 2)) & 1; };
+    int transitions = 0, on = 0;
+    for (int k = 2; k <= 9; ++k) {
+      on += p(k);
+      transitions += p(k) == 0 && p(k == 9 ? 2 : k + 1) == 1;
+    }
+    const bool shape = transitions == 1 && on >= 2 && on <= 6;
+    t[0][code] = shape && p(2) * p(4) * p(6) == 0 && p(4) * p(6) * p(8) == 0;
+    t[1][code] = shape && p(2) * p(4) * p(8) == 0 && p(2) * p(6) * p(8) == 0;
+  }
+  return t;
+}
+
+}  // namespace
+
+cv::Mat ThinZhangSuen(const cv::Mat& mask) {
+  if (mask.type() != CV_8UC1) throw Error("ThinZhangSuen: expected a CV_8UC1 mask");
+  static const std::array<std::array<bool, 256>, 2> kDelete = ZhangSuenTable();
+  cv::Mat img = (mask >= 128) / 255;  // 0/1
+  std::vector<cv::Point> on;          // the pixels that may still be thinned (never the outermost)
+  for (int y = 1; y < img.rows - 1; ++y) {
+    const uchar* r = img.ptr<uchar>(y);
+    for (int x = 1; x < img.cols - 1; ++x)
+      if (r[x]) on.emplace_back(x, y);
+  }
+  auto code = [&img](const cv::Point& q) {
+    const uchar* up = img.ptr<uchar>(q.y - 1) + q.x;
+    const uchar* mid = img.ptr<uchar>(q.y) + q.x;
+    const uchar* down = img.ptr<uchar>(q.y + 1) + q.x;
+    return up[0] | up[1] << 1 | mid[1] << 2 | down[1] << 3 | down[0] << 4 | down[-1] << 5 |
+           mid[-1] << 6 | up[-1] << 7;
+  };
+  std::vector<size_t> doomed;
+  for (bool changed = true; changed;) {
+    changed = false;
+    for (int pass = 0; pass < 2; ++pass) {
+      // Judged on the image as the pass found it, then deleted together.
+      doomed.clear();
+      for (size_t i = 0; i < on.size(); ++i)
+        if (kDelete[pass][code(on[i])]) doomed.push_back(i);
+      for (size_t i : doomed) img.at<uchar>(on[i]) = 0;
+      if (doomed.empty()) continue;
+      changed = true;
+      // Keep the list to the pixels still on.
+      size_t kept = 0;
+      for (const cv::Point& q : on)
+        if (img.at<uchar>(q)) on[kept++] = q;
+      on.resize(kept);
+    }
+  }
+  return img * 255;
 }
 
 cv::Mat BinaryErode(const cv::Mat& mask, const cv::Mat& kernel) {

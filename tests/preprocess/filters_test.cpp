@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <opencv2/imgproc.hpp>
+#include <opencv2/ximgproc.hpp>
 
 #include "scarmap/core/status.hpp"
 
@@ -241,6 +242,37 @@ TEST(UpsampledComponent, SameAsTheWholeWindowUpsampled) {
   EXPECT_THROW(UpsampledComponent(v, 0.5f, {0, 0}, 3, &region, &box), Error);
   EXPECT_THROW(UpsampledComponent(v, 0.5f, {8, 0}, 4, &region, &box), Error);
   EXPECT_THROW(UpsampledComponent(cv::Mat(8, 8, CV_8U), 0.5f, {0, 0}, 4, &region, &box), Error);
+}
+
+TEST(ThinZhangSuen, EqualsOpenCvContribThinning) {
+  // Blobs with holes and salt, touching the borders; crossing and fanning strokes 1-4 px wide
+  // (hairs); a single pixel; an empty mask; values other than 0 and 255.
+  std::vector<cv::Mat> masks = {RandomMask({157, 103}, 1), RandomMask({64, 200}, 2),
+                                RandomMask({9, 7}, 3), cv::Mat::zeros(40, 50, CV_8U)};
+  cv::RNG rng(4);
+  cv::Mat strokes = cv::Mat::zeros(180, 240, CV_8U);
+  for (int i = 0; i < 60; ++i) {
+    const cv::Point a(rng.uniform(0, 240), rng.uniform(0, 180));
+    cv::line(strokes, a, a + cv::Point(rng.uniform(-30, 31), rng.uniform(-30, 31)), cv::Scalar(255),
+             rng.uniform(1, 5));
+  }
+  masks.push_back(strokes);
+  cv::Mat dot = cv::Mat::zeros(5, 5, CV_8U);
+  dot.at<uchar>(2, 2) = 255;
+  masks.push_back(dot);
+  cv::Mat grey = RandomMask({80, 60}, 5);
+  grey.setTo(130, RandomMask({80, 60}, 6) & grey);           // on (>= 128), as ximgproc reads it
+  grey.setTo(100, RandomMask({80, 60}, 7) & (grey == 255));  // off
+  masks.push_back(grey);
+  for (const cv::Mat& m : masks) {
+    cv::Mat ref;
+    cv::ximgproc::thinning(m, ref, cv::ximgproc::THINNING_ZHANGSUEN);
+    const cv::Mat out = ThinZhangSuen(m);
+    EXPECT_EQ(Differ(out, ref), 0) << m.size();
+    EXPECT_LE(cv::countNonZero(out), cv::countNonZero(m >= 128));
+  }
+  EXPECT_EQ(cv::countNonZero(ThinZhangSuen(dot)), 1);
+  EXPECT_THROW(ThinZhangSuen(cv::Mat::zeros(4, 4, CV_32F)), Error);
 }
 
 TEST(WithinDistance, EqualsTheThresholdedDistanceTransform) {

@@ -63,6 +63,14 @@ cv::Mat GaussianBlurCoarse(const cv::Mat& src, double sigma);
 /// non-finite distance.
 cv::Mat WithinDistance(const cv::Mat& mask, double distance_px);
 
+/// Zhang-Suen thinning (Zhang & Suen 1984) of `mask` (CV_8UC1, on from 128 up, as ximgproc
+/// reads it), returning the skeleton 0/255: the same pixels as
+/// cv::ximgproc::thinning(mask, out, THINNING_ZHANGSUEN) (tested), whose whole-image passes are
+/// replaced by passes over the pixels still on, each judged from a table of its 8 neighbours.
+/// The outermost rows and columns are never thinned (pad the mask by one pixel). Throws
+/// scarmap::Error for another type.
+cv::Mat ThinZhangSuen(const cv::Mat& mask);
+
 /// Binary erosion / dilation / opening of `mask` (CV_8U, 0 = off, anything else = on) by
 /// `kernel` (CV_8U, nonzero = member, anchor at its centre), returning 0/255: the same
 /// pixels as cv::erode / cv::dilate / cv::morphologyEx(MORPH_OPEN) with their default border
