@@ -77,7 +77,8 @@ TEST(DetectFollicles, CountsCrossingLongerStubbleByItsTips) {
   int units = 0;
   for (int y = 10; y < 470; y += 14)
     for (int x = 10; x < 630; x += 14) {
-      const cv::Point2f p(x + rng.uniform(-3.f, 3.f), y + rng.uniform(-3.f, 3.f));
+      const float jx = rng.uniform(-3.f, 3.f), jy = rng.uniform(-3.f, 3.f);  // in this order
+      const cv::Point2f p(x + jx, y + jy);
       if (x < 300) {
         cv::circle(img, p, 1, cv::Scalar(40, 40, 50), cv::FILLED, cv::LINE_AA);
       } else if (x >= 340) {
