@@ -98,7 +98,9 @@ CommandRunner AddAnalyzeCommand(CLI::App& app) {
   cmd->add_option("--px-per-mm", a->px_per_mm,
                   "Known scale in pixels per millimetre (overrides a marker or the file's DPI)")
       ->check(CLI::PositiveNumber);
-  cmd->add_flag("--masks", a->masks, "Also write <name>.mask.png (0 none, 1 FUT, 2 FUE)");
+  cmd->add_flag("--masks", a->masks,
+                "Also write <name>.mask.png (0 none, 1 FUT, 2 FUE) and <name>.scalp.png (the scalp "
+                "region, 255)");
   cmd->add_flag("--overlays", a->overlays,
                 "Also write <name>.overlay.jpg: the photo with every scar outlined and numbered");
   cmd->add_option("-j,--jobs", a->jobs, "Photos analysed at once (default: all CPU cores)")

@@ -81,7 +81,8 @@ void EvalOptions::Check() const {
 }
 
 ImageScore ScoreImage(const EvalOptions& o, const Truth& t, const cv::Mat& truth_labels,
-                      const fs::path& report_path, const fs::path& mask_path) {
+                      const fs::path& report_path, const fs::path& mask_path,
+                      const fs::path& scalp_path) {
   o.Check();
   ImageScore s;
   s.stem = fs::path(t.image).stem().string();
@@ -139,6 +140,15 @@ ImageScore ScoreImage(const EvalOptions& o, const Truth& t, const cv::Mat& truth
     pred = cv::Mat::zeros(truth_labels.size(), CV_8U);
     for (const FutScar& f : r.fut) FillPolygonCentres(pred, f.contour_px);
   }
+  // The scalp region.
+  if (s.report_found && !scalp_path.empty() && fs::exists(scalp_path)) {
+    const cv::Mat m = cv::imread(scalp_path.string(), cv::IMREAD_UNCHANGED);
+    if (!m.empty() && m.size() == truth_labels.size() && m.type() == CV_8U) {
+      const cv::Mat truth_scalp = truth_labels != 3, pred_scalp = m != 0;
+      const double uni = cv::countNonZero(truth_scalp | pred_scalp);
+      s.scalp_iou = uni > 0 ? cv::countNonZero(truth_scalp & pred_scalp) / uni : 1.0;
+    }
+  }
   const cv::Mat truth_fut = truth_labels == 1;
   s.fut_pred_pixels = cv::countNonZero(pred);
   if (s.has_fut) {
@@ -192,7 +202,7 @@ ImageScore ScoreImage(const EvalOptions& o, const Truth& t, const cv::Mat& truth
 Metrics Aggregate(const std::vector<ImageScore>& images) {
   Metrics m;
   m.images = static_cast<int>(images.size());
-  std::vector<double> diam, len, wid, area, dens, cal, ba_len, ba_fue;
+  std::vector<double> diam, len, wid, area, dens, cal, ba_len, ba_fue, scalp;
   double dice_sum = 0;
   int fut_true = 0, fut_found = 0, fut_free_clean = 0, scar_free_fp = 0;
   for (const ImageScore& s : images) {
@@ -224,6 +234,12 @@ Metrics Aggregate(const std::vector<ImageScore>& images) {
       cal.push_back(s.calibration_rel);
     }
     ba_fue.push_back(static_cast<double>(s.fue_pred_count - s.fue_true));
+    if (s.scalp_iou >= 0.0) scalp.push_back(s.scalp_iou);
+  }
+  m.scalp_images = static_cast<int>(scalp.size());
+  if (!scalp.empty()) {
+    m.scalp_iou_median = Median(scalp);
+    m.scalp_iou_min = *std::min_element(scalp.begin(), scalp.end());
   }
   m.fue_precision = m.fue_tp + m.fue_fp > 0 ? double(m.fue_tp) / (m.fue_tp + m.fue_fp) : 1.0;
   m.fue_recall = m.fue_tp + m.fue_fn > 0 ? double(m.fue_tp) / (m.fue_tp + m.fue_fn) : 1.0;
@@ -265,7 +281,8 @@ EvalResult EvaluateFolders(const EvalOptions& o, const fs::path& truth_dir, cons
     const std::string stem = tp.filename().string().substr(0, tp.filename().string().size() - 11);
     cv::Mat labels = cv::imread((truth_dir / (stem + ".truth.png")).string(), cv::IMREAD_UNCHANGED);
     if (labels.empty()) labels = cv::Mat::zeros(t.height, t.width, CV_8U);
-    ImageScore s = ScoreImage(o, t, labels, pred_dir / (stem + ".json"), pred_dir / (stem + ".mask.png"));
+    ImageScore s = ScoreImage(o, t, labels, pred_dir / (stem + ".json"),
+                              pred_dir / (stem + ".mask.png"), pred_dir / (stem + ".scalp.png"));
     s.stem = stem;
     res.images.push_back(std::move(s));
   }
@@ -282,14 +299,20 @@ EvalResult EvaluateFolders(const EvalOptions& o, const fs::path& truth_dir, cons
 
 namespace {
 nlohmann::ordered_json MetricsJson(const Metrics& m) {
-  return {{"images", m.images}, {"missing_reports", m.missing_reports},
-          {"fue_precision", m.fue_precision}, {"fue_recall", m.fue_recall}, {"fue_f1", m.fue_f1},
-          {"fue_tp", m.fue_tp}, {"fue_fp", m.fue_fp}, {"fue_fn", m.fue_fn},
+  return {{"images", m.images},
+          {"missing_reports", m.missing_reports},
+          {"fue_precision", m.fue_precision},
+          {"fue_recall", m.fue_recall},
+          {"fue_f1", m.fue_f1},
+          {"fue_tp", m.fue_tp},
+          {"fue_fp", m.fue_fp},
+          {"fue_fn", m.fue_fn},
           {"fue_diameter_medabs_rel", m.fue_diameter_medabs_rel},
           {"fue_diameter_bias_rel", m.fue_diameter_bias_rel},
           {"fue_fp_per_scar_free_image", m.fue_fp_per_scar_free_image},
           {"scar_free_images", m.scar_free_images},
-          {"fut_images", m.fut_images}, {"fut_dice_mean", m.fut_dice_mean},
+          {"fut_images", m.fut_images},
+          {"fut_dice_mean", m.fut_dice_mean},
           {"fut_band_recall", m.fut_band_recall},
           {"fut_length_medabs_rel", m.fut_length_medabs_rel},
           {"fut_width_medabs_rel", m.fut_width_medabs_rel},
@@ -299,6 +322,9 @@ nlohmann::ordered_json MetricsJson(const Metrics& m) {
           {"density_medabs_rel", m.density_medabs_rel},
           {"marker_images", m.marker_images},
           {"calibration_medabs_rel", m.calibration_medabs_rel},
+          {"scalp_images", m.scalp_images},
+          {"scalp_iou_median", m.scalp_iou_median},
+          {"scalp_iou_min", m.scalp_iou_min},
           {"ba_fut_length_bias_mm", m.ba_fut_length_bias_mm},
           {"ba_fut_length_loa_mm", m.ba_fut_length_loa_mm},
           {"ba_fue_count_bias", m.ba_fue_count_bias},
@@ -318,22 +344,25 @@ std::string FormatEvalTable(const EvalResult& r) {
   std::ostringstream s;
   char b[2048];
   s << "scarmap eval: " << m.images << " images (" << m.missing_reports << " without an ok report)\n\n";
-  std::snprintf(b, sizeof(b),
-                "FUE     precision %.3f  recall %.3f  F1 %.3f  (TP %d, FP %d, FN %d)\n"
-                "        diameter |rel err| median %.3f, bias %+.3f; FP per scar-free image %.2f (%d images)\n"
-                "FUT     Dice mean %.3f (%d images); bands found %.3f\n"
-                "        |rel err| median: length %.3f, mean width %.3f, area %.3f\n"
-                "        FUT-free images with no FUT pixel: %.3f (%d images)\n"
-                "Hair    density |rel err| median %.3f\n"
-                "Scale   marker px/mm |rel err| median %.4f (%d marker images)\n"
-                "Bland-Altman  FUT length bias %+.2f mm, LoA +-%.2f mm; FUE count bias %+.2f, LoA +-%.2f\n\n",
-                m.fue_precision, m.fue_recall, m.fue_f1, m.fue_tp, m.fue_fp, m.fue_fn,
-                m.fue_diameter_medabs_rel, m.fue_diameter_bias_rel, m.fue_fp_per_scar_free_image,
-                m.scar_free_images, m.fut_dice_mean, m.fut_images, m.fut_band_recall,
-                m.fut_length_medabs_rel, m.fut_width_medabs_rel, m.fut_area_medabs_rel,
-                m.fut_free_clean_fraction, m.fut_free_images, m.density_medabs_rel,
-                m.calibration_medabs_rel, m.marker_images, m.ba_fut_length_bias_mm,
-                m.ba_fut_length_loa_mm, m.ba_fue_count_bias, m.ba_fue_count_loa);
+  std::snprintf(
+      b, sizeof(b),
+      "FUE     precision %.3f  recall %.3f  F1 %.3f  (TP %d, FP %d, FN %d)\n"
+      "        diameter |rel err| median %.3f, bias %+.3f; FP per scar-free image %.2f (%d "
+      "images)\n"
+      "FUT     Dice mean %.3f (%d images); bands found %.3f\n"
+      "        |rel err| median: length %.3f, mean width %.3f, area %.3f\n"
+      "        FUT-free images with no FUT pixel: %.3f (%d images)\n"
+      "Hair    density |rel err| median %.3f\n"
+      "Scalp   region IoU median %.3f, min %.3f (%d images with a .scalp.png)\n"
+      "Scale   marker px/mm |rel err| median %.4f (%d marker images)\n"
+      "Bland-Altman  FUT length bias %+.2f mm, LoA +-%.2f mm; FUE count bias %+.2f, LoA +-%.2f\n\n",
+      m.fue_precision, m.fue_recall, m.fue_f1, m.fue_tp, m.fue_fp, m.fue_fn,
+      m.fue_diameter_medabs_rel, m.fue_diameter_bias_rel, m.fue_fp_per_scar_free_image,
+      m.scar_free_images, m.fut_dice_mean, m.fut_images, m.fut_band_recall, m.fut_length_medabs_rel,
+      m.fut_width_medabs_rel, m.fut_area_medabs_rel, m.fut_free_clean_fraction, m.fut_free_images,
+      m.density_medabs_rel, m.scalp_iou_median, m.scalp_iou_min, m.scalp_images,
+      m.calibration_medabs_rel, m.marker_images, m.ba_fut_length_bias_mm, m.ba_fut_length_loa_mm,
+      m.ba_fue_count_bias, m.ba_fue_count_loa);
   s << b;
   const std::string head = "group          n     FUE-P  FUE-R  FUE-F1  diam-err  Dice   bands  len-err  dens-err\n";
   s << head << Row("all", m);
@@ -349,11 +378,20 @@ std::string EvalResultToJson(const EvalResult& r) {
   for (const auto& [k, v] : r.by_hair_color) j["by_hair_color"][k] = MetricsJson(v);
   j["images"] = nlohmann::ordered_json::array();
   for (const ImageScore& s : r.images)
-    j["images"].push_back({{"stem", s.stem}, {"skin_band", s.skin_band}, {"hair_color", s.hair_color},
-                           {"report_found", s.report_found}, {"fue_tp", s.fue_tp}, {"fue_fp", s.fue_fp},
-                           {"fue_fn", s.fue_fn}, {"fut_dice", s.fut_dice}, {"fut_true", s.fut_true},
-                           {"fut_found", s.fut_found}, {"fut_pred", s.fut_pred},
-                           {"density_rel", s.density_rel}, {"calibration_rel", s.calibration_rel}});
+    j["images"].push_back({{"stem", s.stem},
+                           {"skin_band", s.skin_band},
+                           {"hair_color", s.hair_color},
+                           {"report_found", s.report_found},
+                           {"fue_tp", s.fue_tp},
+                           {"fue_fp", s.fue_fp},
+                           {"fue_fn", s.fue_fn},
+                           {"fut_dice", s.fut_dice},
+                           {"fut_true", s.fut_true},
+                           {"fut_found", s.fut_found},
+                           {"fut_pred", s.fut_pred},
+                           {"density_rel", s.density_rel},
+                           {"calibration_rel", s.calibration_rel},
+                           {"scalp_iou", s.scalp_iou}});
   return j.dump(2) + "\n";
 }
 

@@ -242,7 +242,10 @@ AnalysisResult Analyze(const PipelineOptions& o, cv::Mat img, int reduction,
                       Fmt("%.3g", side_mm) + " mm across, less than " +
                       Fmt("%.0f", o.min_field_mm) + " mm: check the scale"};
       res.report = std::move(r);
-      if (o.want_mask) res.work_mask = cv::Mat::zeros(1, 1, CV_8U);  // FullSizeMask scales it
+      if (o.want_mask) {  // FullSizeMask and FullSizeScalp scale them
+        res.work_mask = cv::Mat::zeros(1, 1, CV_8U);
+        res.work_scalp = cv::Mat::zeros(1, 1, CV_8U);
+      }
       return res;
     }
   }
@@ -281,7 +284,10 @@ AnalysisResult Analyze(const PipelineOptions& o, cv::Mat img, int reduction,
                                                       "is too poor: " + r.quality->PoorSummary()}
                    : Status{StatusCode::kNoScalp, "no scalp skin found in the photo"};
     res.report = std::move(r);
-    if (o.want_mask) res.work_mask = cv::Mat::zeros(w.bgr.size(), CV_8U);
+    if (o.want_mask) {
+      res.work_mask = cv::Mat::zeros(w.bgr.size(), CV_8U);
+      res.work_scalp = cv::Mat::zeros(w.bgr.size(), CV_8U);
+    }
     return res;
   }
 
@@ -302,6 +308,7 @@ AnalysisResult Analyze(const PipelineOptions& o, cv::Mat img, int reduction,
     res.work_mask = cv::Mat::zeros(w.bgr.size(), CV_8U);
     res.work_mask.setTo(1, fut_mask);
     res.work_mask.setTo(2, fue_mask);
+    res.work_scalp = w.scalp_mask;
   }
   fut_mask.release();
   fue_mask.release();
@@ -594,13 +601,22 @@ AnalysisResult AnalyzeImage(const PipelineOptions& options, const std::filesyste
   }
 }
 
-cv::Mat FullSizeMask(const AnalysisResult& result) {
-  if (result.work_mask.empty()) return {};
+namespace {
+
+// A working-scale mask of `result` at the upright original size (nearest neighbour).
+cv::Mat FullSize(const AnalysisResult& result, const cv::Mat& work) {
+  if (work.empty()) return {};
   const cv::Size full(result.report.image.width, result.report.image.height);
-  if (result.work_mask.size() == full || full.area() <= 0) return result.work_mask;
+  if (work.size() == full || full.area() <= 0) return work;
   cv::Mat mask;
-  cv::resize(result.work_mask, mask, full, 0, 0, cv::INTER_NEAREST);
+  cv::resize(work, mask, full, 0, 0, cv::INTER_NEAREST);
   return mask;
 }
+
+}  // namespace
+
+cv::Mat FullSizeMask(const AnalysisResult& result) { return FullSize(result, result.work_mask); }
+
+cv::Mat FullSizeScalp(const AnalysisResult& result) { return FullSize(result, result.work_scalp); }
 
 }  // namespace scarmap

@@ -32,7 +32,8 @@ bool IsImageName(const fs::path& p) {
 // scarmap's own outputs and truth images are never inputs when a folder is expanded.
 bool IsOwnOutput(const fs::path& p) {
   const std::string n = p.filename().string();
-  for (const char* suffix : {".truth.png", ".mask.png", ".overlay.jpg", ".thumb.jpg"}) {
+  for (const char* suffix :
+       {".truth.png", ".mask.png", ".scalp.png", ".overlay.jpg", ".thumb.jpg"}) {
     const std::string s(suffix);
     if (n.size() > s.size() && n.compare(n.size() - s.size(), s.size(), s) == 0) return true;
   }
@@ -168,6 +169,8 @@ BatchResult RunBatch(const BatchOptions& options, const std::vector<fs::path>& i
           AnalysisResult res = AnalyzeImage(po, files[i]);
           if (options.masks && !res.work_mask.empty()) {
             WriteImageAtomic(folder.PathFor(item.stem, ".mask.png"), FullSizeMask(res));
+            if (!res.work_scalp.empty())
+              WriteImageAtomic(folder.PathFor(item.stem, ".scalp.png"), FullSizeScalp(res));
             out.mask = true;
           }
           if (!res.upright.empty()) {

@@ -116,6 +116,31 @@ TEST(ScoreImage, PerfectMaskScoresDiceOne) {
   EXPECT_NEAR(Score(c, &r, &mask).fut_dice, 1.0, 1e-9);
 }
 
+TEST(ScoreImage, ScalpRegionIsScoredByItsOverlap) {
+  const Case c = MakeCase();
+  Case framed = c;  // the truth's scalp: everything but a 200 px strip on the left (label 3)
+  framed.labels(cv::Rect(0, 0, 200, 600)).setTo(3);
+  const Report r = PerfectReport(c.truth);
+  testing::TempDir local;
+  const auto rp = local / "s.json", mp = local / "s.mask.png", sp = local / "s.scalp.png";
+  testing::WriteBytes(rp, ReportToJson(r));
+  cv::Mat scalp(600, 800, CV_8U, cv::Scalar(255));
+  scalp(cv::Rect(0, 0, 200, 600)).setTo(0);
+  cv::imwrite(sp.string(), scalp);
+  EXPECT_NEAR(ScoreImage({}, framed.truth, framed.labels, rp, mp, sp).scalp_iou, 1.0, 1e-12);
+  scalp(cv::Rect(0, 0, 400, 600)).setTo(0);  // half the truth's scalp missed
+  cv::imwrite(sp.string(), scalp);
+  const ImageScore half = ScoreImage({}, framed.truth, framed.labels, rp, mp, sp);
+  EXPECT_NEAR(half.scalp_iou, 400.0 / 600.0, 1e-12);
+  // No scalp file: not scored, and left out of the aggregate.
+  const ImageScore none = ScoreImage({}, framed.truth, framed.labels, rp, mp, local / "x.png");
+  EXPECT_EQ(none.scalp_iou, -1.0);
+  const Metrics m = Aggregate({half, none});
+  EXPECT_EQ(m.scalp_images, 1);
+  EXPECT_NEAR(m.scalp_iou_median, 400.0 / 600.0, 1e-12);
+  EXPECT_NEAR(m.scalp_iou_min, 400.0 / 600.0, 1e-12);
+}
+
 TEST(ScoreImage, MissingOrEmptyReportScoresZero) {
   const Case c = MakeCase();
   const ImageScore missing = Score(c, nullptr);

@@ -1,10 +1,11 @@
 #include "scarmap/pipeline/batch.hpp"
 
+#include <gtest/gtest.h>
+
 #include <filesystem>
 #include <map>
+#include <opencv2/imgcodecs.hpp>
 #include <set>
-
-#include <gtest/gtest.h>
 
 #include "scarmap/report/report_json.hpp"
 #include "scarmap/report/run_manifest.hpp"
@@ -55,11 +56,19 @@ TEST(RunBatch, ParallelOutputIsIdenticalToSerial) {
   const auto out1 = Outputs(dir / "out1");
   EXPECT_EQ(out1, Outputs(dir / "out2"));
   // Every kind of output took part in the comparison.
-  for (const char* name : {"index.html", "summary.csv", "scars.csv", "a.json", "a.mask.png",
-                           "a.overlay.jpg", "a.thumb.jpg", "broken.json", kRunManifestName})
+  for (const char* name :
+       {"index.html", "summary.csv", "scars.csv", "a.json", "a.mask.png", "a.scalp.png",
+        "a.overlay.jpg", "a.thumb.jpg", "broken.json", kRunManifestName})
     EXPECT_EQ(out1.count(name), 1u) << name;
-  // 3 photos x 4 files, broken.json, 3 batch files, the run manifest.
-  EXPECT_EQ(out1.size(), 3 * 4u + 1u + 3u + 1u);
+  // 3 photos x 5 files, broken.json, 3 batch files, the run manifest.
+  EXPECT_EQ(out1.size(), 3 * 5u + 1u + 3u + 1u);
+  // The scalp region at the photo's size, 0/255, over the area the report's densities use.
+  const cv::Mat scalp = cv::imread((dir / "out1" / "a.scalp.png").string(), cv::IMREAD_UNCHANGED);
+  const cv::Mat mask = cv::imread((dir / "out1" / "a.mask.png").string(), cv::IMREAD_UNCHANGED);
+  ASSERT_EQ(scalp.type(), CV_8U);
+  EXPECT_EQ(scalp.size(), mask.size());
+  EXPECT_EQ(cv::countNonZero((scalp != 0) & (scalp != 255)), 0);
+  EXPECT_GT(cv::countNonZero(scalp), scalp.total() / 4);
 }
 
 TEST(RunBatch, IndexPageListsEveryPhotoAndLinksItsFiles) {
@@ -129,7 +138,7 @@ TEST(ExpandInputs, ListsImagesAndFoldersNamedLikeImages) {
   MakeInputs(dir);
   fs::create_directory(dir / "in" / "odd.jpg");
   testing::WriteBytes(dir / "in" / "notes.txt", "x");
-  for (const char* own : {"a.thumb.jpg", "a.overlay.jpg", "a.mask.png"})
+  for (const char* own : {"a.thumb.jpg", "a.overlay.jpg", "a.mask.png", "a.scalp.png"})
     testing::WriteBytes(dir / "in" / own, "scarmap's own output, never an input");
   fs::create_directory_symlink(dir / "in", dir / "in" / "sub" / "loop");
   const auto flat = ExpandInputs({dir / "in"}, false);

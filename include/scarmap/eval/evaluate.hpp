@@ -47,6 +47,9 @@ struct ImageScore {
   double density_rel = 0.0;  ///< signed (pred - true) / true
   bool has_marker = false;
   double calibration_rel = 0.0;  ///< |pred - true| / true, 1 when the marker was missed
+  /// Intersection over union of the predicted scalp region (<stem>.scalp.png) and the truth's
+  /// (labels other than 3); -1 when there is no scalp file.
+  double scalp_iou = -1.0;
 };
 
 /// Aggregates over a set of images.
@@ -66,6 +69,8 @@ struct Metrics {
   double density_medabs_rel = 0;
   double calibration_medabs_rel = 0;
   int marker_images = 0;
+  double scalp_iou_median = 0, scalp_iou_min = 0;  ///< over the images with a scalp file
+  int scalp_images = 0;
   double ba_fut_length_bias_mm = 0, ba_fut_length_loa_mm = 0;  ///< bias and 1.96 SD
   double ba_fue_count_bias = 0, ba_fue_count_loa = 0;
 };
@@ -77,10 +82,12 @@ struct EvalResult {
 };
 
 /// Scores one image's truth (+ truth label mask, CV_8U) against a report file and optional mask
-/// file; either may be missing.
+/// and scalp-mask files (`analyze --masks`: <stem>.mask.png, <stem>.scalp.png); any may be
+/// missing.
 ImageScore ScoreImage(const EvalOptions& options, const Truth& truth, const cv::Mat& truth_labels,
                       const std::filesystem::path& report_path,
-                      const std::filesystem::path& mask_path);
+                      const std::filesystem::path& mask_path,
+                      const std::filesystem::path& scalp_path = {});
 
 /// Aggregates image scores.
 Metrics Aggregate(const std::vector<ImageScore>& images);

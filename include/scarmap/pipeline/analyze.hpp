@@ -79,6 +79,10 @@ struct AnalysisResult {
   /// CV_8U at the working scale: 0 none, 1 FUT, 2 FUE (when want_mask); FullSizeMask() gives it
   /// at the upright original size.
   cv::Mat work_mask;
+  /// CV_8U at the working scale, 255 = the scalp region the densities and the plan refer to
+  /// (scalp.area_mm2; all 0 without a scalp), when want_mask; FullSizeScalp() gives it at the
+  /// upright original size.
+  cv::Mat work_scalp;
   /// CV_8UC3 upright image (when keep_image), possibly decoded reduced or shrunk (see
   /// keep_image_max_side): `upright_scale` of its pixels per pixel of the original.
   cv::Mat upright;
@@ -88,6 +92,10 @@ struct AnalysisResult {
 /// `result.work_mask` at the upright original size (report.image.width x height, nearest
 /// neighbour), CV_8U 0/1/2; empty when the result has no mask.
 cv::Mat FullSizeMask(const AnalysisResult& result);
+
+/// `result.work_scalp` at the upright original size (as FullSizeMask), CV_8U 0/255; empty when
+/// the result has no mask.
+cv::Mat FullSizeScalp(const AnalysisResult& result);
 
 /// Analyses the image at `path`. Never throws for per-image problems: they are report statuses
 /// (unreadable, too_large, no_scalp, poor_quality, internal_error, ...).

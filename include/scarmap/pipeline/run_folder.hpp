@@ -29,8 +29,10 @@
 
 namespace scarmap {
 
-/// Suffixes of the per-photo outputs: `<stem>.json`, `<stem>.mask.png`, `<stem>.overlay.jpg`.
-inline constexpr const char* kPerImageOutputs[] = {".json", ".mask.png", ".overlay.jpg", ".thumb.jpg"};
+/// Suffixes of the per-photo outputs: `<stem>.json`, `.mask.png`, `.scalp.png`, `.overlay.jpg`,
+/// `.thumb.jpg`.
+inline constexpr const char* kPerImageOutputs[] = {".json", ".mask.png", ".scalp.png",
+                                                   ".overlay.jpg", ".thumb.jpg"};
 /// Batch-level outputs besides the run manifest.
 inline constexpr const char* kBatchOutputs[] = {"summary.csv", "scars.csv", "index.html"};
 
