@@ -47,6 +47,98 @@ float Narrowest(const cv::Mat& dist, cv::Point a, cv::Point b) {
   return low;
 }
 
+// The eigenvalues, larger first, of a region's second-moment matrix [[xx, xy], [xy, yy]] (central
+// moments, any normalisation): its spread along its principal axes.
+std::array<double, 2> PrincipalMoments(double xx, double yy, double xy) {
+  const double common = std::sqrt(std::pow(xx - yy, 2) + 4 * xy * xy);
+  return {(xx + yy + common) / 2, (xx + yy - common) / 2};
+}
+
+// Minor over major axis of a region (cv::moments of its mask); 0 when it is empty.
+double Roundness(const cv::Moments& m) {
+  const auto [l1, l2] = PrincipalMoments(m.mu20, m.mu02, m.mu11);
+  return l1 > 0 ? std::sqrt(std::max(0.0, l2) / l1) : 0.0;
+}
+
+// Hairs lighter than the skin (grey, white or blond stubble over darker skin), which the follicle
+// stage's black-hat cannot see and whose crossings and bundles read as light spots: the white
+// top-hat of `flat` (0.7 px blur) with a disc of `disc_mm`, wider than a hair and narrower than
+// any dot, so neither a dot's plateau nor an edge gives one (Serra 1982), beyond `sigmas` robust
+// sigmas (MAD) of the white minus the black top-hat on the skin outside `hair` (skin texture
+// spreads that difference evenly both ways, hair one way only), with hysteresis at half of it.
+// A light structure is hair only as a line: a component whose long axis (sqrt(12 lambda1) of its
+// second moments) is at least `min_length_mm` and three times its width; a light speck or the
+// rim of a dot is round. `flat` should have the known (dark) hair filled in already, so the skin
+// between two hairs is not a light line. Returns CV_8U, 255 = light hair.
+cv::Mat LightHairLines(const cv::Mat& flat, const cv::Mat& hair, const cv::Mat& scalp,
+                       double px_per_mm, double disc_mm, double sigmas, double min_length_mm) {
+  const int d = static_cast<int>(std::lround(disc_mm * px_per_mm)) | 1;
+  cv::Mat out = cv::Mat::zeros(flat.size(), CV_8U);
+  if (d < 3) return out;
+  const cv::Mat disc = cv::getStructuringElement(cv::MORPH_ELLIPSE, {d, d});
+  cv::Mat s, light, dark;
+  cv::GaussianBlur(flat, s, cv::Size(0, 0), 0.7);
+  cv::morphologyEx(s, light, cv::MORPH_OPEN, disc);
+  cv::subtract(s, light, light);
+  cv::morphologyEx(s, dark, cv::MORPH_CLOSE, disc);
+  cv::subtract(dark, s, dark);
+  s.release();
+  double thr = 0;
+  {
+    cv::Mat quiet;
+    if (!hair.empty())
+      cv::dilate(hair, quiet, cv::Mat());
+    else
+      quiet = cv::Mat::zeros(flat.size(), CV_8U);
+    quiet = scalp.empty() ? quiet == 0 : (quiet == 0) & scalp;
+    cv::Mat both;
+    cv::subtract(light, dark, both);
+    thr = std::max(sigmas * RobustSigma(both, quiet, 0.05), 1.0);
+  }
+  dark.release();
+  cv::Mat labels;
+  const int n = cv::connectedComponents(light > 0.5 * thr, labels, 8, CV_32S);
+  // Per component: pixel count, sums of x, y, x^2, y^2, xy, and whether it holds a strong pixel.
+  std::vector<std::array<double, 6>> mom(n, std::array<double, 6>{});
+  std::vector<char> strong(n, 0);
+  for (int y = 0; y < labels.rows; ++y) {
+    const int* l = labels.ptr<int>(y);
+    const float* v = light.ptr<float>(y);
+    for (int x = 0; x < labels.cols; ++x) {
+      if (!l[x]) continue;
+      std::array<double, 6>& m = mom[l[x]];
+      const double px = x, py = y;
+      m[0] += 1;
+      m[1] += px;
+      m[2] += py;
+      m[3] += px * px;
+      m[4] += py * py;
+      m[5] += px * py;
+      if (v[x] > thr) strong[l[x]] = 1;
+    }
+  }
+  light.release();
+  const double min_len = min_length_mm * px_per_mm;
+  std::vector<uchar> line(n, 0);
+  for (int i = 1; i < n; ++i) {
+    const std::array<double, 6>& m = mom[i];
+    if (!strong[i] || m[0] < 3) continue;
+    const double cx = m[1] / m[0], cy = m[2] / m[0];
+    const double xx = m[3] / m[0] - cx * cx, yy = m[4] / m[0] - cy * cy, xy = m[5] / m[0] - cx * cy;
+    const auto [l1, l2] = PrincipalMoments(xx, yy, xy);
+    const double len = std::sqrt(12 * l1), width = std::sqrt(12 * std::max(0.0, l2));
+    line[i] = len >= min_len && len >= 3 * width;
+  }
+  for (int y = 0; y < labels.rows; ++y) {
+    const int* l = labels.ptr<int>(y);
+    uchar* o = out.ptr<uchar>(y);
+    for (int x = 0; x < labels.cols; ++x)
+      if (line[l[x]]) o[x] = 255;
+  }
+  if (!scalp.empty()) out &= scalp;
+  return out;
+}
+
 // A waist narrower than this share of the smaller of two peaks' inscribed radii parts them. Not
 // lower: the half-maximum region of overlapping dots keeps only a shallow waist.
 constexpr double kWaist = 0.95;
@@ -65,6 +157,11 @@ void FueDotOptions::Check() const {
   if (!(min_faint_contrast_L > 0.0 && min_faint_contrast_L <= min_contrast_L))
     throw Error("fue.min_faint_contrast_L must be > 0 and <= min_contrast_L");
   if (!(faint_b_drop_ratio >= 0.0)) throw Error("fue.faint_b_drop_ratio must be >= 0");
+  if (!(noise_sigmas > 0.0)) throw Error("fue.noise_sigmas must be > 0");
+  if (!(hair_line_disc_mm >= 0.0 && hair_line_disc_mm < min_diameter_mm))
+    throw Error("fue.hair_line_disc_mm must be >= 0 and < min_diameter_mm");
+  if (!(hair_line_sigmas > 0.0)) throw Error("fue.hair_line_sigmas must be > 0");
+  if (!(min_hair_line_mm > 0.0)) throw Error("fue.min_hair_line_mm must be > 0");
 }
 
 FueDots DetectFueDots(const FueDotOptions& o, const WorkingImage& image, const Follicles& fol,
@@ -78,10 +175,24 @@ FueDots DetectFueDots(const FueDotOptions& o, const WorkingImage& image, const F
 
   // Hair-free, flattened lightness.
   const cv::Mat flat = FlattenLightness({}, image.lightness, scalp, image.px_per_mm);
-  // Hair out, including what the hair mask missed (a gap between dense stubble is then skin, not
-  // a light spot) and hairs lighter than the skin (white stubble is not a dot).
-  cv::Mat clean =
-      RemoveHair(flat, fol.hair_mask, image.px_per_mm, o.hair_closing_mm, o.hair_opening_mm);
+  // Hair out: the follicle stage's (dark) hair filled from the skin around it (0.4 mm, as
+  // RemoveHair fills); then the light hair lines, found with that hair filled, filled from their
+  // nearest pixels only (1.5 px: a light hair lying over a dot takes the dot's level, not the
+  // skin's, so the dot is not cut); then RemoveHair's grey closing for stubble the mask missed (a
+  // gap between dense stubble is then skin, not a light spot) and opening for light hair too
+  // short to be a line.
+  const cv::Mat hair = fol.hair_mask.empty() ? cv::Mat::zeros(size, CV_8U) : fol.hair_mask;
+  cv::Mat clean, white;
+  {
+    cv::Mat known;
+    cv::dilate(hair, known, cv::Mat());
+    const cv::Mat filled = FillMasked(flat, known, std::max(1.0, 0.4 * image.px_per_mm));
+    white = LightHairLines(filled, known, scalp, image.px_per_mm, o.hair_line_disc_mm,
+                           o.hair_line_sigmas, o.min_hair_line_mm);
+    cv::dilate(white, known, cv::Mat());
+    clean = RemoveHair(FillMasked(filled, known, 1.5), cv::Mat(), image.px_per_mm,
+                       o.hair_closing_mm, o.hair_opening_mm);
+  }
 
   const double rmin = image.MmToPx(o.min_diameter_mm / 2.0);
   const double rmax = image.MmToPx(o.max_diameter_mm / 2.0);
@@ -152,11 +263,11 @@ FueDots DetectFueDots(const FueDotOptions& o, const WorkingImage& image, const F
   const double amax = CV_PI * std::pow(o.max_diameter_mm / 2.0, 2) * px2;
   const cv::Rect frame(0, 0, size.width, size.height);
   cv::Mat taken = cv::Mat::zeros(size, CV_8U);
-  const cv::Mat hair = fol.hair_mask;
-  // The skin ring leaves out hair and the pixel around it (its blurred edge would darken the
-  // skin level, and a gap between hairs would look lighter than the skin).
+  // The skin ring leaves out hair, dark and light, and the pixel around it (its blurred edge would
+  // darken the skin level, and a gap between hairs would look lighter than the skin).
   cv::Mat hair_halo;
-  if (!hair.empty()) cv::dilate(hair, hair_halo, cv::Mat());
+  cv::dilate(hair | white, hair_halo, cv::Mat());
+  white.release();
   cv::Mat smooth;
   cv::GaussianBlur(clean, smooth, cv::Size(0, 0), 0.8);
   clean.release();
@@ -299,9 +410,7 @@ FueDots DetectFueDots(const FueDotOptions& o, const WorkingImage& image, const F
     // Up to the region's far corner: the same coordinates, the same (integer) raw moments.
     const cv::Moments m =
         cv::moments(region_up(cv::Rect(0, 0, box_up.br().x, box_up.br().y)), true);
-    const double common = std::sqrt(std::pow(m.mu20 - m.mu02, 2) + 4 * m.mu11 * m.mu11);
-    const double l1 = (m.mu20 + m.mu02 + common) / 2, l2 = (m.mu20 + m.mu02 - common) / 2;
-    const double roundness = l1 > 0 ? std::sqrt(std::max(0.0, l2) / l1) : 0.0;
+    const double roundness = Roundness(m);
     const cv::Point2d centroid(win.x + (m.m10 / m.m00 + 0.5) / f - 0.5,
                                win.y + (m.m01 / m.m00 + 0.5) / f - 0.5);
 
@@ -407,9 +516,7 @@ FueDots DetectFueDots(const FueDotOptions& o, const WorkingImage& image, const F
       // Each part is a dot of its own: round-ish, and as clear of the skin texture as a single
       // dot must be (a streak of light gaps between aligned stubble splits into slivers).
       {
-        const double cm = std::sqrt(std::pow(pm.mu20 - pm.mu02, 2) + 4 * pm.mu11 * pm.mu11);
-        const double e1 = (pm.mu20 + pm.mu02 + cm) / 2, e2 = (pm.mu20 + pm.mu02 - cm) / 2;
-        const double part_round = e1 > 0 ? std::sqrt(std::max(0.0, e2) / e1) : 0.0;
+        const double part_round = Roundness(pm);
         const double part_contrast = cv::mean(v, parts[i])[0] - skin;
         const double part_snr = part_contrast / std::max({0.1, static_cast<double>(ring_sd), contrast_noise});
         if (part_round < o.min_roundness || part_snr < o.noise_sigmas || part_contrast < o.min_contrast_L) continue;

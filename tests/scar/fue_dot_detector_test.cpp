@@ -30,9 +30,10 @@ double ToAxis(const cv::Point2d& p, const Streak& s) {
 
 // 12 px/mm skin with stubble (avoiding the dots' centres) and soft whitish dots whose
 // half-maximum edge is the drawn disc (blurred with sigma << radius); streaks are drawn the same
-// way, as light bands of even width.
+// way, as light bands of even width; `light_hair` (CV_32F opacity, optional) blends light hair
+// over it all.
 WorkingImage Scene(const std::vector<Dot>& dots, double dl, cv::Mat* extra = nullptr,
-                   const std::vector<Streak>& streaks = {}) {
+                   const std::vector<Streak>& streaks = {}, const cv::Mat& light_hair = {}) {
   const double ppm = 12.0;
   cv::Mat img(480, 640, CV_8UC3, cv::Scalar(140, 160, 200));
   cv::Mat spots = cv::Mat::zeros(img.size(), CV_32F);
@@ -61,6 +62,14 @@ WorkingImage Scene(const std::vector<Dot>& dots, double dl, cv::Mat* extra = nul
              cv::LINE_AA);
   }
   if (extra) extra->copyTo(img, *extra != 0);
+  if (!light_hair.empty()) {  // CV_32F opacity of light (grey, blond) hair over the skin
+    cv::Mat lit(img.size(), CV_8UC3, cv::Scalar(185, 205, 240)), a3;
+    cv::merge(std::vector<cv::Mat>(3, light_hair), a3);
+    img.convertTo(f, CV_32FC3);
+    lit.convertTo(lit, CV_32FC3);
+    f += (lit - f).mul(a3);
+    f.convertTo(img, CV_8UC3);
+  }
   cv::Mat noise(img.size(), CV_8UC3);
   rng.fill(noise, cv::RNG::NORMAL, 0, 2.5);
   img += noise;
@@ -325,6 +334,81 @@ TEST(DetectFueDots, LabelsMatchTheDots) {
     const cv::Point c(cvRound(found.dots[i].center_px.x), cvRound(found.dots[i].center_px.y));
     EXPECT_EQ(found.labels.at<int>(c), static_cast<int>(i + 1));
   }
+}
+
+}  // namespace
+}  // namespace scarmap
+
+namespace scarmap {
+namespace {
+
+// Light (grey or blond) hairs lying over plain skin, lighter than the skin and of its hue (a
+// neutral white would already fail the chroma test): `n` strokes of 2-4 mm, 0.11 mm wide (1.4 px
+// with an anti-aliased edge) at 70 % opacity, mostly along one direction like combed hair, kept
+// `clear_px` clear of the dots' edges. The follicle stage's black-hat cannot see them. Returns
+// their CV_32F opacity.
+cv::Mat LightHairs(const std::vector<Dot>& dots, int n, double clear_px) {
+  cv::Mat alpha = cv::Mat::zeros(480, 640, CV_32F);
+  cv::RNG rng(11);
+  const double half_width = 0.7;
+  for (int i = 0; i < n; ++i) {
+    const double px = rng.uniform(10.0, 630.0);  // in named steps: the same scene whatever
+    const double py = rng.uniform(10.0, 470.0);  // order a compiler evaluates arguments in
+    const double a = 0.5 + rng.gaussian(0.3), len = rng.uniform(24.0, 48.0);
+    const cv::Point2d p(px, py);
+    const Streak hair{p, p + len * cv::Point2d(std::cos(a), std::sin(a)), 0.0};
+    bool near = false;
+    for (const Dot& d : dots) near = near || ToAxis(d.c, hair) < d.d_mm / 2 * 12 + clear_px;
+    if (near) continue;
+    const cv::Rect box = cv::Rect(cv::Point(cvFloor(std::min(hair.a.x, hair.b.x)) - 2,
+                                            cvFloor(std::min(hair.a.y, hair.b.y)) - 2),
+                                  cv::Point(cvCeil(std::max(hair.a.x, hair.b.x)) + 3,
+                                            cvCeil(std::max(hair.a.y, hair.b.y)) + 3)) &
+                         cv::Rect(0, 0, 640, 480);
+    for (int y = box.y; y < box.br().y; ++y)
+      for (int x = box.x; x < box.br().x; ++x) {
+        const double cover =
+            std::clamp(half_width + 0.5 - ToAxis(cv::Point2d(x, y), hair), 0.0, 1.0);
+        float& v = alpha.at<float>(y, x);
+        v = std::max(v, static_cast<float>(0.7 * cover));
+      }
+  }
+  cv::GaussianBlur(alpha, alpha, cv::Size(0, 0), 0.5);
+  return alpha;
+}
+
+TEST(DetectFueDots, LightHairsCrossingSkinAreNotDots) {
+  const WorkingImage w = Scene({}, 10.0, nullptr, {}, LightHairs({}, 1000, 0.0));
+  const Follicles fol = DetectFollicles({}, w);
+  EXPECT_LE(DetectFueDots({}, w, fol, cv::Mat()).dots.size(), 5u);
+  FueDotOptions off;  // no light hair lines
+  off.min_hair_line_mm = 1000.0;
+  EXPECT_GE(DetectFueDots(off, w, fol, cv::Mat()).dots.size(), 10u)
+      << "the hairs must otherwise pass as dots, or this test shows nothing";
+}
+
+// Light hairs crowding round dots: the dots are found with their half-maximum diameter (filling
+// the hairs in must not cut into the dots beside them), and the hairs' crossings are not dots.
+TEST(DetectFueDots, FindsDotsAmongLightHairsWithTheirDiameter) {
+  const std::vector<Dot> truth = Grid();
+  const WorkingImage w = Scene(truth, 6.0, nullptr, {}, LightHairs(truth, 250, 3.0));
+  const FueDots found = DetectFueDots({}, w, DetectFollicles({}, w), cv::Mat());
+  std::vector<double> rel;
+  for (const Dot& t : truth)
+    for (const FueDot& d : found.dots)
+      if (cv::norm(d.center_px - t.c) < 0.5 * 12) {
+        rel.push_back(std::abs(2.0 * std::sqrt(d.area_px / CV_PI) / 12.0 - t.d_mm) / t.d_mm);
+        break;
+      }
+  EXPECT_GE(rel.size(), truth.size() - 2);
+  EXPECT_LE(found.dots.size(), truth.size() + 2);
+  ASSERT_FALSE(rel.empty());
+  std::sort(rel.begin(), rel.end());
+  EXPECT_LT(rel[rel.size() / 2], 0.10);
+  FueDotOptions off;  // no light hair lines
+  off.min_hair_line_mm = 1000.0;
+  EXPECT_GT(DetectFueDots(off, w, DetectFollicles({}, w), cv::Mat()).dots.size(), truth.size() + 2)
+      << "the hairs must otherwise pass as dots, or this test shows nothing";
 }
 
 }  // namespace

@@ -1,9 +1,12 @@
 // FUE (punch) dot scars: light, round-ish, hairless spots 0.5-1.6 mm among stubble.
 //
-// Method: hair is removed from the illumination-flattened L* (preprocess RemoveHair: the hair
-// mask filled from the skin around it, then a grey closing of hair_closing_mm for stubble the
-// mask missed, so a gap between dense hairs is skin, not a light spot); bright blobs are found as
-// scale-normalised Laplacian-of-Gaussian maxima (Lindeberg 1998) at scales matching the dot
+// Method: hair is removed from the illumination-flattened L* (the hair mask filled from the skin
+// around it; then hairs lighter than the skin (grey, white, blond over darker skin), which that
+// mask cannot hold, found as thin light lines of a white top-hat (hair_line_*) and filled from
+// their nearest pixels; then a grey closing of hair_closing_mm for stubble the mask missed, so a
+// gap between dense hairs is skin, not a light spot, and an opening of hair_opening_mm:
+// preprocess RemoveHair); the skin ring below leaves out both kinds of hair; bright blobs are found
+// as scale-normalised Laplacian-of-Gaussian maxima (Lindeberg 1998) at scales matching the dot
 // radii. Each candidate's skin level and texture are the median and MAD of a ring of 1.6-2.6
 // radii (hair excluded; a ring cut by the photo's frame needs half of it inside, one cut by the
 // scalp's edge nine tenths), its own level the median of its core (half a radius); it is
@@ -49,6 +52,11 @@ struct FueDotOptions {
   double hair_closing_mm = 0.35; ///< grey closing disc that removes missed hair (< the gaps)
   double hair_opening_mm = 0.35; ///< grey opening disc that removes white hair (< the dots)
   double min_chroma_ratio = 0.5; ///< core chroma / skin chroma, at least (white hair is grey)
+  /// Hair lighter than the skin (grey, white), which the follicle mask misses: a white top-hat
+  /// with this disc (wider than a hair, narrower than the smallest dot; 0 = off) ...
+  double hair_line_disc_mm = 0.35;
+  double hair_line_sigmas = 3.0;  ///< ... beyond this many robust sigmas of the skin texture ...
+  double min_hair_line_mm = 0.8;  ///< ... in a line at least this long and 3 x its width
   void Check() const;            ///< throws scarmap::Error naming a bad field
 };
 
