@@ -389,6 +389,9 @@ struct Station {
   /// Mean over both edges of the distance between the crossings of a quarter and of three
   /// quarters of the contrast, px: how soft the edges are.
   double rise = 0.0;
+  /// Where the skin was read: the flanks span t0..t1 along `normal` from `centre` (working px).
+  cv::Point2d centre, normal;
+  double flank_l0 = 0.0, flank_l1 = 0.0, flank_r0 = 0.0, flank_r1 = 0.0;
   double skin = 0.0;         ///< skin level beside the band (both flanks), L*
   bool flank_off_scalp = false;
 };
@@ -471,8 +474,11 @@ bool MeasureStation(const cv::Mat& clean, const cv::Mat& scalp, const ProfilePar
   st->skin_l = sl, st->skin_r = sr;
   st->flank_sd = sd;
   st->flank_off_scalp = false;
+  const double g = std::min(0.6 * w, p.gap) + 2;
+  st->centre = c, st->normal = ndir;
+  st->flank_l0 = el - g - p.outer, st->flank_l1 = el - g;
+  st->flank_r0 = er + g, st->flank_r1 = er + g + p.outer;
   if (!scalp.empty()) {
-    const double g = std::min(0.6 * w, p.gap) + 2;
     for (double t : {el - g - 0.5 * p.outer, er + g + 0.5 * p.outer}) {
       const int x = cvRound(c.x + t * ndir.x), y = cvRound(c.y + t * ndir.y);
       if (x < 0 || y < 0 || x >= scalp.cols || y >= scalp.rows || !scalp.at<uchar>(y, x))
@@ -480,6 +486,30 @@ bool MeasureStation(const cv::Mat& clean, const cv::Mat& scalp, const ProfilePar
     }
   }
   return true;
+}
+
+// The difference between the skin levels on the two sides of station `s`, read on `lightness`
+// (L*, not flattened: the flattening's large-scale background estimate bends beside long hair, so
+// that the flattened skin on that side reads several L* lighter) along the station's flanks with
+// hair pixels and their neighbours, and pixels off `scalp` (CV_8U, may be empty), left out. NaN
+// where a flank has fewer than 3 skin pixels.
+double RawStep(const cv::Mat& lightness, const cv::Mat& hair, const cv::Mat& scalp,
+               const Station& s) {
+  auto level = [&](double t0, double t1) {
+    std::vector<double> v;
+    for (double t = t0; t <= t1; t += 1.0) {
+      const cv::Point2d q = s.centre + t * s.normal;
+      const int x = cvRound(q.x), y = cvRound(q.y);
+      if (x < 1 || y < 1 || x >= lightness.cols - 1 || y >= lightness.rows - 1) continue;
+      bool on_hair = false;
+      for (int dy = -1; dy <= 1 && !hair.empty(); ++dy)
+        for (int dx = -1; dx <= 1; ++dx) on_hair |= hair.at<uchar>(y + dy, x + dx) != 0;
+      if (!on_hair && (scalp.empty() || scalp.at<uchar>(y, x)))
+        v.push_back(Sample(lightness, q.x, q.y));
+    }
+    return v.size() >= 3 ? Median(v) : NAN;
+  };
+  return std::abs(level(s.flank_l0, s.flank_l1) - level(s.flank_r0, s.flank_r1));
 }
 
 // The pixels of `size` inside `poly` (working px), clipped to `clip` (CV_8U, may be empty):
@@ -834,7 +864,7 @@ FutBands SegmentFutBands(const FutOptions& o, const WorkingImage& image, const F
             fok = std::vector<char>(fok.begin() + fa, fok.begin() + fz);
           }
           std::vector<cv::Point2d> left, right;
-          std::vector<double> contrasts, widths, steps, profile, texture, rises;
+          std::vector<double> contrasts, widths, steps, profile, texture, rises, raw_steps;
           int measured = 0, border = 0;
           for (size_t k = 0; k < centre.size(); ++k) {
             const Station& s = fin[k];
@@ -848,6 +878,8 @@ FutBands SegmentFutBands(const FutOptions& o, const WorkingImage& image, const F
             contrasts.push_back(s.contrast);
             widths.push_back(w);
             steps.push_back(std::abs(s.skin_l - s.skin_r));
+            const double raw = RawStep(image.lightness, fol.hair_mask, scalp, s);
+            if (!std::isnan(raw)) raw_steps.push_back(raw);
             texture.push_back(s.flank_sd);
             rises.push_back(s.rise);
           }
@@ -880,7 +912,15 @@ FutBands SegmentFutBands(const FutOptions& o, const WorkingImage& image, const F
           if (std::abs(contrast) < (sign > 0 ? 1.0 : 1.5) * o.min_texture_ratio * Median(texture))
             continue;
           // A shadow or a step in the skin: the two sides of a band are at the same level.
-          if (Median(steps) > 0.6 * std::abs(contrast)) continue;
+          // Read on the flattened L* and on L* itself with hair and off-scalp pixels left out: each
+          // has its own artefacts (the flattening bends beside long hair; light hair the hair mask
+          // missed lies in the raw flanks), a shadow edge shows in both.
+          {
+            double step_seen = Median(steps);
+            if (raw_steps.size() * 2 >= static_cast<size_t>(measured))
+              step_seen = std::min(step_seen, Median(raw_steps));
+            if (step_seen > 0.6 * std::abs(contrast)) continue;
+          }
           const double len = PathLength(centre);
           const double med_width = Median(widths);
           // Smooth edges: a band's width changes slowly along it, a row of dots or blotches (whose

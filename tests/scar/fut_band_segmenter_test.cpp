@@ -42,6 +42,8 @@ struct SceneSpec {
   /// An elongated glare highlight (Gaussian, half-maximum width streak_width_mm across and
   /// streak_length_mm along x, peak streak_peak in 8-bit units) centred at (480, 300).
   double streak_peak = 0.0, streak_width_mm = 8.0, streak_length_mm = 34.0;
+  /// A dark mass (long hair seen from afar: 8-bit 45, 45, 55) below y = dark_below_y (600 = none).
+  int dark_below_y = 600;
 };
 
 double CentreY(const SceneSpec& s, double x) {
@@ -113,6 +115,8 @@ WorkingImage Scene(const SceneSpec& s) {
       cv::line(img, c - 0.5 * s.crossing_len * d, c + 0.5 * s.crossing_len * d,
                cv::Scalar(40, 40, 50), 2, cv::LINE_AA);
     }
+  if (s.dark_below_y < size.height)
+    img.rowRange(s.dark_below_y, size.height).setTo(cv::Scalar(45, 45, 55));
   cv::Mat noise(size, CV_8UC3);
   rng.fill(noise, cv::RNG::NORMAL, 0, s.noise);
   img += noise;
@@ -328,6 +332,17 @@ TEST(SegmentFutBands, AShortSoftGlareStreakIsNotABand) {
   no_rule.min_soft_length_widths = 0.0;
   EXPECT_EQ(SegmentFutBands(no_rule, w, f).bands.size(), 1u)
       << "the streak must otherwise pass as a band, or this test shows nothing";
+}
+
+// A band 12 mm above a dark mass (long hair): the flattening's background estimate, dragged down
+// by the mass, lifts the flattened skin between them several L* above the skin on the band's other
+// side, which the step (shadow edge) test read on flattened L* alone takes for a step; L* itself,
+// hair left out, shows none.
+TEST(SegmentFutBands, FindsABandAboveADarkMass) {
+  SceneSpec s;
+  s.width_mm = 3.0, s.dl = 6.0, s.x0 = 120, s.x1 = 840, s.bow_px = 0.0;
+  s.dark_below_y = 300 + 18 + 140;
+  ExpectOneBandEndToEnd(s);
 }
 
 }  // namespace
