@@ -707,6 +707,7 @@ FutBands SegmentFutBands(const FutOptions& o, const WorkingImage& image, const F
       const double c0 = Median(cs);
       // Follows the band from the chain's stations (`path`, `st`, `ok`: copies) and appends what
       // passes every test to `found`: the whole, else its stretches between gaps.
+      size_t straight_span = 0;
       auto follow = [&](bool track, std::vector<cv::Point2d> path, std::vector<Station> st,
                         std::vector<char> ok, std::vector<Candidate>* found) {
         follow_tol_px = 0.5 * p.peak_win;
@@ -817,6 +818,14 @@ FutBands SegmentFutBands(const FutOptions& o, const WorkingImage& image, const F
         size_t ua = 0, uz = st.size();
         while (ua < uz && !usable(ua)) ++ua;
         while (uz > ua && !usable(uz - 1)) --uz;
+        // The span followed, in stations: a trace that reaches no further than the straight
+        // extension did measures the same band again, at some cost (the final profiles, the
+        // polygon, the hair ring), and is not needed.
+        if (!track) {
+          straight_span = uz - ua;
+        } else if (uz - ua <= straight_span + static_cast<size_t>(image.MmToPx(1.0) / step)) {
+          return;
+        }
         // Stations the band could not be followed through (a glare patch, a crossing structure)
         // may join a band to something else: when the whole is rejected, each stretch between
         // gaps of at least 2 mm is tried on its own.
