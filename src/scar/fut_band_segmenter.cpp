@@ -386,6 +386,12 @@ struct Station {
   double contrast = 0.0;     ///< peak minus skin level, L*
   double skin_l = 0.0, skin_r = 0.0;  ///< skin level on each side
   double flank_sd = 0.0;     ///< robust spread of the skin on the flanks (texture, noise), L*
+  /// Mean over both edges of the distance between the crossings of a quarter and of three
+  /// quarters of the contrast, px: how soft the edges are.
+  double rise = 0.0;
+  /// Where the skin was read: the flanks span t0..t1 along `normal` from `centre` (working px).
+  cv::Point2d centre, normal;
+  double flank_l0 = 0.0, flank_l1 = 0.0, flank_r0 = 0.0, flank_r1 = 0.0;
   double skin = 0.0;         ///< skin level beside the band (both flanks), L*
   bool flank_off_scalp = false;
 };
@@ -454,6 +460,13 @@ bool MeasureStation(const cv::Mat& clean, const cv::Mat& scalp, const ProfilePar
   }
   const double w = er - el;
   if (w < p.min_w || w > p.max_w) return false;
+  {
+    double l25 = el, l75 = el, r25 = er, r75 = er;
+    const float pk_skin = peak - skin;
+    edge(-1, skin + 0.25f * pk_skin, &l25), edge(-1, skin + 0.75f * pk_skin, &l75);
+    edge(+1, skin + 0.25f * pk_skin, &r25), edge(+1, skin + 0.75f * pk_skin, &r75);
+    st->rise = 0.5 * ((l75 - l25) + (r25 - r75));
+  }
   st->skin = skin;
   st->left = c + el * ndir;
   st->right = c + er * ndir;
@@ -461,8 +474,11 @@ bool MeasureStation(const cv::Mat& clean, const cv::Mat& scalp, const ProfilePar
   st->skin_l = sl, st->skin_r = sr;
   st->flank_sd = sd;
   st->flank_off_scalp = false;
+  const double g = std::min(0.6 * w, p.gap) + 2;
+  st->centre = c, st->normal = ndir;
+  st->flank_l0 = el - g - p.outer, st->flank_l1 = el - g;
+  st->flank_r0 = er + g, st->flank_r1 = er + g + p.outer;
   if (!scalp.empty()) {
-    const double g = std::min(0.6 * w, p.gap) + 2;
     for (double t : {el - g - 0.5 * p.outer, er + g + 0.5 * p.outer}) {
       const int x = cvRound(c.x + t * ndir.x), y = cvRound(c.y + t * ndir.y);
       if (x < 0 || y < 0 || x >= scalp.cols || y >= scalp.rows || !scalp.at<uchar>(y, x))
@@ -470,6 +486,30 @@ bool MeasureStation(const cv::Mat& clean, const cv::Mat& scalp, const ProfilePar
     }
   }
   return true;
+}
+
+// The difference between the skin levels on the two sides of station `s`, read on `lightness`
+// (L*, not flattened: the flattening's large-scale background estimate bends beside long hair, so
+// that the flattened skin on that side reads several L* lighter) along the station's flanks with
+// hair pixels and their neighbours, and pixels off `scalp` (CV_8U, may be empty), left out. NaN
+// where a flank has fewer than 3 skin pixels.
+double RawStep(const cv::Mat& lightness, const cv::Mat& hair, const cv::Mat& scalp,
+               const Station& s) {
+  auto level = [&](double t0, double t1) {
+    std::vector<double> v;
+    for (double t = t0; t <= t1; t += 1.0) {
+      const cv::Point2d q = s.centre + t * s.normal;
+      const int x = cvRound(q.x), y = cvRound(q.y);
+      if (x < 1 || y < 1 || x >= lightness.cols - 1 || y >= lightness.rows - 1) continue;
+      bool on_hair = false;
+      for (int dy = -1; dy <= 1 && !hair.empty(); ++dy)
+        for (int dx = -1; dx <= 1; ++dx) on_hair |= hair.at<uchar>(y + dy, x + dx) != 0;
+      if (!on_hair && (scalp.empty() || scalp.at<uchar>(y, x)))
+        v.push_back(Sample(lightness, q.x, q.y));
+    }
+    return v.size() >= 3 ? Median(v) : NAN;
+  };
+  return std::abs(level(s.flank_l0, s.flank_l1) - level(s.flank_r0, s.flank_r1));
 }
 
 // The pixels of `size` inside `poly` (working px), clipped to `clip` (CV_8U, may be empty):
@@ -540,9 +580,17 @@ void FutOptions::Check() const {
     throw Error("fut.min_width_mm / max_width_mm must satisfy 0 < min < max <= 30");
   if (!(min_length_mm > 0.0)) throw Error("fut.min_length_mm must be > 0");
   if (!(min_length_widths > 0.0)) throw Error("fut.min_length_widths must be > 0");
+  if (!(soft_edge_rise > 0.0)) throw Error("fut.soft_edge_rise must be > 0");
+  if (!(min_soft_length_widths >= 0.0)) throw Error("fut.min_soft_length_widths must be >= 0");
   if (!(profile_step_mm > 0.0)) throw Error("fut.profile_step_mm must be > 0");
   if (!(min_contrast_L > 0.0)) throw Error("fut.min_contrast_L must be > 0");
   if (!(max_gap_mm >= 0.0)) throw Error("fut.max_gap_mm must be >= 0");
+  if (!(max_trace_mm >= 0.0)) throw Error("fut.max_trace_mm must be >= 0");
+  if (!(min_glare_L > 0.0)) throw Error("fut.min_glare_L must be > 0");
+  if (!(max_glare_gap_mm >= 0.0)) throw Error("fut.max_glare_gap_mm must be >= 0");
+  if (!(min_trace_radius_mm > 0.0)) throw Error("fut.min_trace_radius_mm must be > 0");
+  if (!(max_trace_turn_deg > 0.0 && max_trace_turn_deg <= 90.0))
+    throw Error("fut.max_trace_turn_deg must be in (0, 90]");
   if (!(max_hair_fraction >= 0.0 && max_hair_fraction <= 1.0))
     throw Error("fut.max_hair_fraction must be in [0, 1]");
   if (!(detect_px_per_mm > 0.0)) throw Error("fut.detect_px_per_mm must be > 0");
@@ -657,189 +705,329 @@ FutBands SegmentFutBands(const FutOptions& o, const WorkingImage& image, const F
         if (ok[k]) cs.push_back(st[k].contrast);
       if (cs.size() < 4) continue;
       const double c0 = Median(cs);
-      // The band ends where its contrast falls to half of its own (half maximum along the band,
-      // as across it). The ridge fades before the band does: from each end of the chain the band
-      // is followed straight on in fine steps while its contrast holds.
-      const double fine = std::max(1.0, step / 2);
-      for (int end = 0; end < 2; ++end) {
-        const size_t n = path.size();
-        const cv::Point2d e = end == 0 ? path.front() : path.back();
-        const cv::Point2d in = end == 0 ? path[std::min<size_t>(2 * reach, n - 1)]
-                                        : path[n - 1 - std::min<size_t>(2 * reach, n - 1)];
-        cv::Point2d dir = e - in;
-        const double nd = cv::norm(dir);
-        if (nd < 1e-9) continue;
-        dir *= 1.0 / nd;
-        for (int it = 1; it <= static_cast<int>(image.MmToPx(6.0) / fine); ++it) {
-          const cv::Point2d q = e + it * fine * dir;
-          if (q.x < 0 || q.y < 0 || q.x > size.width - 1 || q.y > size.height - 1) break;
-          Station s;
-          if (!measure(q, cv::Point2d(-dir.y, dir.x), &s) || std::abs(s.contrast) < 0.5 * std::abs(c0)) break;
-          if (end == 0) path.insert(path.begin(), q), st.insert(st.begin(), s), ok.insert(ok.begin(), 1);
-          else path.push_back(q), st.push_back(s), ok.push_back(1);
+      // Follows the band from the chain's stations (`path`, `st`, `ok`: copies) and appends what
+      // passes every test to `found`: the whole, else its stretches between gaps.
+      size_t straight_span = 0;
+      auto follow = [&](bool track, std::vector<cv::Point2d> path, std::vector<Station> st,
+                        std::vector<char> ok, std::vector<Candidate>* found) {
+        follow_tol_px = 0.5 * p.peak_win;
+        // The band ends where its contrast falls to half of its own (half maximum along the band,
+        // as across it). The ridge fades before the band does (it breaks up where a thin band
+        // waves, a hair crosses it or glare lies on it): from each end of the chain the band is
+        // traced on in fine steps, each station re-centred on the measured midpoint and the
+        // direction taken from the last 1.5 mm traced, so a curve or a wave is followed. Stations
+        // where the band cannot be measured (glare, a crossing structure) are missing data: they
+        // are stepped over straight on for up to max_gap_mm, and the trace ends at the last
+        // measured station when the band is not found again.
+        const double fine = std::max(1.0, step / 2);
+        const double ext_mm = track ? o.max_trace_mm : 6.0;
+        const int max_miss =
+            track ? std::max(1, static_cast<int>(std::ceil(image.MmToPx(o.max_gap_mm) / fine))) : 0;
+        const double dir_span = image.MmToPx(1.5);
+        std::vector<double> ws;
+        for (size_t k = 0; k < st.size(); ++k)
+          if (ok[k]) ws.push_back(cv::norm(st[k].right - st[k].left));
+        const double w0 = Median(ws);
+        std::vector<double> skins;
+        for (size_t k = 0; k < st.size(); ++k)
+          if (ok[k]) skins.push_back(st[k].skin);
+        const double skin0 = Median(skins);
+        // Glare: the station's centre far lighter than the band's skin (and than a light band).
+        const double glare_dl = std::max(2.0 * std::abs(c0), o.min_glare_L);
+        const int max_glare = static_cast<int>(std::ceil(image.MmToPx(o.max_glare_gap_mm) / fine));
+        // A station whose skin glare lifts reads the band too wide: missing data on the trace.
+        auto in_glare = [&](const Station& s) { return track && s.skin - skin0 > 0.5 * glare_dl; };
+        // A strip scar bends gently and keeps its width and contrast: a trace that turns sharply,
+        // swells or shrinks, or doubles its contrast has run onto something else (the edge of a
+        // glare patch, a part line): such stations are not the band.
+        const double max_turn = fine / image.MmToPx(o.min_trace_radius_mm);  // rad per step
+        const double cos_dev = std::cos(o.max_trace_turn_deg * CV_PI / 180.0);
+        for (int end = 0; end < 2; ++end) {
+          const size_t n = path.size();
+          const cv::Point2d e = end == 0 ? path.front() : path.back();
+          const cv::Point2d in = end == 0 ? path[std::min<size_t>(2 * reach, n - 1)]
+                                          : path[n - 1 - std::min<size_t>(2 * reach, n - 1)];
+          cv::Point2d dir = e - in;
+          const double nd = cv::norm(dir);
+          if (nd < 1e-9) continue;
+          dir *= 1.0 / nd;
+          // The band's overall direction, outwards at this end: the chain's chord.
+          cv::Point2d dir0 = (end == 0 ? -1.0 : 1.0) * (path.back() - path.front());
+          dir0 *= 1.0 / std::max(1e-9, cv::norm(dir0));
+          std::vector<cv::Point2d> tq{e}, good{e};
+          std::vector<Station> ts{Station{}};
+          std::vector<char> tok{0};
+          size_t kept = 1;
+          int miss = 0, glare = 0;
+          cv::Point2d pos = e;
+          for (int it = 1; it <= static_cast<int>(image.MmToPx(ext_mm) / fine); ++it) {
+            const cv::Point2d q = pos + fine * dir;
+            if (q.x < 0 || q.y < 0 || q.x > size.width - 1 || q.y > size.height - 1) break;
+            Station s;
+            bool found = measure(q, cv::Point2d(-dir.y, dir.x), &s) &&
+                         std::abs(s.contrast) >= 0.5 * std::abs(c0);
+            if (found && track) {
+              const double w = cv::norm(s.right - s.left);
+              found = std::abs(s.contrast) <= 2.0 * std::abs(c0) && w >= 0.5 * w0 &&
+                      w <= 2.0 * w0 && !in_glare(s);
+            }
+            pos = q;
+            if (!found && track && Sample(clean, q.x, q.y) - skin0 > glare_dl) {
+              // Glare: missing data, stepped over straight on (a longer stretch than other gaps).
+              if (++glare > max_glare) break;
+              tq.push_back(q), ts.push_back(Station{}), tok.push_back(0);
+              continue;
+            }
+            if (!found) {
+              if (++miss > max_miss) break;
+              tq.push_back(q), ts.push_back(Station{}), tok.push_back(0);
+              continue;
+            }
+            miss = 0, glare = 0;
+            if (track) {
+              pos = 0.5 * (s.left + s.right);
+              good.push_back(pos);
+              size_t b = good.size() - 1;
+              double acc = 0;
+              while (b > 0 && acc < dir_span) acc += cv::norm(good[b] - good[b - 1]), --b;
+              const cv::Point2d d = pos - good[b];
+              if (acc > 0.5 * dir_span && cv::norm(d) > 1e-9) {
+                // Turn towards the traced line by at most max_turn per step.
+                const double turn = std::atan2(dir.cross(d), dir.dot(d));
+                const double a = std::clamp(turn, -max_turn, max_turn);
+                const cv::Point2d nd2(dir.x * std::cos(a) - dir.y * std::sin(a),
+                                      dir.x * std::sin(a) + dir.y * std::cos(a));
+                if (nd2.dot(dir0) < cos_dev) break;
+                dir = nd2;
+              }
+            }
+            tq.push_back(q), ts.push_back(s), tok.push_back(1);
+            kept = tq.size();
+          }
+          for (size_t k = 1; k < kept; ++k) {
+            if (end == 0)
+              path.insert(path.begin(), tq[k]), st.insert(st.begin(), ts[k]),
+                  ok.insert(ok.begin(), tok[k]);
+            else
+              path.push_back(tq[k]), st.push_back(ts[k]), ok.push_back(tok[k]);
+          }
         }
-      }
-      auto usable = [&](size_t k) { return ok[k] && std::abs(st[k].contrast) >= 0.5 * std::abs(c0); };
-      size_t ua = 0, uz = st.size();
-      while (ua < uz && !usable(ua)) ++ua;
-      while (uz > ua && !usable(uz - 1)) --uz;
-      // Stations the band could not be followed through (a glare patch, a crossing structure)
-      // may join a band to something else: when the whole is rejected, each stretch between
-      // gaps of at least 2 mm is tried on its own.
-      std::vector<std::pair<size_t, size_t>> segments{{ua, uz}};
-      {
-        const size_t min_gap = static_cast<size_t>(std::ceil(image.MmToPx(2.0) / step));
-        size_t run = ua, gap = 0;
-        std::vector<std::pair<size_t, size_t>> runs;
-        for (size_t k = ua; k <= uz; ++k) {
-          if (k < uz && usable(k)) {
-            gap = 0;
+        auto usable = [&](size_t k) {
+          return ok[k] && std::abs(st[k].contrast) >= 0.5 * std::abs(c0);
+        };
+        size_t ua = 0, uz = st.size();
+        while (ua < uz && !usable(ua)) ++ua;
+        while (uz > ua && !usable(uz - 1)) --uz;
+        // The span followed, in stations: a trace that reaches no further than the straight
+        // extension did measures the same band again, at some cost (the final profiles, the
+        // polygon, the hair ring), and is not needed.
+        if (!track) {
+          straight_span = uz - ua;
+        } else if (uz - ua <= straight_span + static_cast<size_t>(image.MmToPx(1.0) / step)) {
+          return;
+        }
+        // Stations the band could not be followed through (a glare patch, a crossing structure)
+        // may join a band to something else: when the whole is rejected, each stretch between
+        // gaps of at least 2 mm is tried on its own.
+        std::vector<std::pair<size_t, size_t>> segments{{ua, uz}};
+        {
+          const size_t min_gap = static_cast<size_t>(std::ceil(image.MmToPx(2.0) / step));
+          size_t run = ua, gap = 0;
+          std::vector<std::pair<size_t, size_t>> runs;
+          for (size_t k = ua; k <= uz; ++k) {
+            if (k < uz && usable(k)) {
+              gap = 0;
+              continue;
+            }
+            if (k < uz && ++gap < min_gap) continue;
+            const size_t run_end = k < uz ? k + 1 - gap : uz;
+            if (run_end > run) runs.emplace_back(run, run_end);
+            while (k + 1 < uz && !usable(k + 1)) ++k;
+            run = k + 1, gap = 0;
+          }
+          if (runs.size() > 1) segments.insert(segments.end(), runs.begin(), runs.end());
+        }
+        for (size_t si = 0; si < segments.size(); ++si) {
+          const size_t a = segments[si].first, z = segments[si].second;
+          if (z - a < 4) continue;
+          // Centreline: the half-maximum midpoints, smoothed and resampled every half step
+          // (station-to-station jitter of the edge estimates would otherwise add spurious length).
+          std::vector<cv::Point2d> mids;
+          for (size_t k = a; k < z; ++k)
+            if (ok[k]) mids.push_back(0.5 * (st[k].left + st[k].right));
+          follow_tol_px = 0.0;
+          std::vector<cv::Point2d> centre = SmoothResample(mids, image.MmToPx(2.0), step);
+          if (centre.size() < 4) continue;
+          // The final profiles, perpendicular to the centreline at regular steps; the centreline
+          // ends at its last measurable station at either end.
+          std::vector<Station> fin(centre.size());
+          std::vector<char> fok(centre.size());
+          for (size_t k = 0; k < centre.size(); ++k)
+            fok[k] = measure(centre[k], Normal(centre, k, reach), &fin[k]) && !in_glare(fin[k]);
+          {
+            size_t fa = 0, fz = centre.size();
+            while (fa < fz && !fok[fa]) ++fa;
+            while (fz > fa && !fok[fz - 1]) --fz;
+            centre = std::vector<cv::Point2d>(centre.begin() + fa, centre.begin() + fz);
+            fin = std::vector<Station>(fin.begin() + fa, fin.begin() + fz);
+            fok = std::vector<char>(fok.begin() + fa, fok.begin() + fz);
+          }
+          std::vector<cv::Point2d> left, right;
+          std::vector<double> contrasts, widths, steps, profile, texture, rises, raw_steps;
+          int measured = 0, border = 0;
+          for (size_t k = 0; k < centre.size(); ++k) {
+            const Station& s = fin[k];
+            const double w = fok[k] ? cv::norm(s.right - s.left) : NAN;
+            if (k % 2 == 0) profile.push_back(w);
+            if (!fok[k]) continue;
+            ++measured;
+            border += s.flank_off_scalp;
+            left.push_back(s.left);
+            right.push_back(s.right);
+            contrasts.push_back(s.contrast);
+            widths.push_back(w);
+            steps.push_back(std::abs(s.skin_l - s.skin_r));
+            const double raw = RawStep(image.lightness, fol.hair_mask, scalp, s);
+            if (!std::isnan(raw)) raw_steps.push_back(raw);
+            texture.push_back(s.flank_sd);
+            rises.push_back(s.rise);
+          }
+          const double stations = static_cast<double>(centre.size());
+          // Consistency: the band holds along most of its length (not a row of dots).
+          if (measured < 4 || measured < 0.7 * stations) continue;
+          // A light strip along the edge of the scalp is the border with the background.
+          if (border > 0.3 * measured) continue;
+          const double contrast = Median(contrasts);
+          // Dark thin lines have many look-alikes (wrinkles, folds, shadows, aligned hair): a band
+          // darker than the skin must show twice the contrast of a light one.
+          if (std::abs(contrast) < (sign > 0 ? 1.0 : 2.0) * o.min_contrast_L) continue;
+          {
+            std::vector<double> sorted = contrasts;
+            std::sort(sorted.begin(), sorted.end());
+            const double q1 = sorted[sorted.size() / 4], q3 = sorted[3 * sorted.size() / 4];
+            if (std::abs(q3 - q1) > 0.8 * std::abs(contrast)) continue;
+          }
+          // Continuous: along its centreline a band reads at least half of its contrast almost all
+          // the way (a crossing hair is filled in, a glare patch only lightens it), while a chain
+          // through a row of FUE dots or gaps between light hairs drops to the skin between them.
+          const double spacing = std::max(1.0, image.MmToPx(0.1));
+          if (BrokenFraction(clean, centre, fin, fok, sign, contrast, spacing) >
+              o.max_broken_fraction)
             continue;
+          // Clearly above the texture of the skin beside it (gaps in dense stubble line up into
+          // light streaks as long as a band but barely lighter than their surroundings' spread;
+          // rows of stubble and unremoved long hair into dark ones: a dark band needs 1.5 x the
+          // ratio, which a -3 L* band on dark skin, 5 x its flanks' spread, still passes).
+          if (std::abs(contrast) < (sign > 0 ? 1.0 : 1.5) * o.min_texture_ratio * Median(texture))
+            continue;
+          // A shadow or a step in the skin: the two sides of a band are at the same level.
+          // Read on the flattened L* and on L* itself with hair and off-scalp pixels left out: each
+          // has its own artefacts (the flattening bends beside long hair; light hair the hair mask
+          // missed lies in the raw flanks), a shadow edge shows in both.
+          {
+            double step_seen = Median(steps);
+            if (raw_steps.size() * 2 >= static_cast<size_t>(measured))
+              step_seen = std::min(step_seen, Median(raw_steps));
+            if (step_seen > 0.6 * std::abs(contrast)) continue;
           }
-          if (k < uz && ++gap < min_gap) continue;
-          const size_t run_end = k < uz ? k + 1 - gap : uz;
-          if (run_end > run) runs.emplace_back(run, run_end);
-          while (k + 1 < uz && !usable(k + 1)) ++k;
-          run = k + 1, gap = 0;
-        }
-        if (runs.size() > 1) segments.insert(segments.end(), runs.begin(), runs.end());
-      }
-      for (size_t si = 0; si < segments.size(); ++si) {
-        const size_t a = segments[si].first, z = segments[si].second;
-        if (z - a < 4) continue;
-        // Centreline: the half-maximum midpoints, smoothed and resampled every half step
-        // (station-to-station jitter of the edge estimates would otherwise add spurious length).
-        std::vector<cv::Point2d> mids;
-        for (size_t k = a; k < z; ++k)
-          if (ok[k]) mids.push_back(0.5 * (st[k].left + st[k].right));
-        follow_tol_px = 0.0;
-        std::vector<cv::Point2d> centre = SmoothResample(mids, image.MmToPx(2.0), step);
-        if (centre.size() < 4) continue;
-        // The final profiles, perpendicular to the centreline at regular steps; the centreline
-        // ends at its last measurable station at either end.
-        std::vector<Station> fin(centre.size());
-        std::vector<char> fok(centre.size());
-        for (size_t k = 0; k < centre.size(); ++k) fok[k] = measure(centre[k], Normal(centre, k, reach), &fin[k]);
-        {
-          size_t fa = 0, fz = centre.size();
-          while (fa < fz && !fok[fa]) ++fa;
-          while (fz > fa && !fok[fz - 1]) --fz;
-          centre = std::vector<cv::Point2d>(centre.begin() + fa, centre.begin() + fz);
-          fin = std::vector<Station>(fin.begin() + fa, fin.begin() + fz);
-          fok = std::vector<char>(fok.begin() + fa, fok.begin() + fz);
-        }
-        std::vector<cv::Point2d> left, right;
-        std::vector<double> contrasts, widths, steps, profile, texture;
-        int measured = 0, border = 0;
-        for (size_t k = 0; k < centre.size(); ++k) {
-          const Station& s = fin[k];
-          const double w = fok[k] ? cv::norm(s.right - s.left) : NAN;
-          if (k % 2 == 0) profile.push_back(w);
-          if (!fok[k]) continue;
-          ++measured;
-          border += s.flank_off_scalp;
-          left.push_back(s.left);
-          right.push_back(s.right);
-          contrasts.push_back(s.contrast);
-          widths.push_back(w);
-          steps.push_back(std::abs(s.skin_l - s.skin_r));
-          texture.push_back(s.flank_sd);
-        }
-        const double stations = static_cast<double>(centre.size());
-        // Consistency: the band holds along most of its length (not a row of dots).
-        if (measured < 4 || measured < 0.7 * stations) continue;
-        // A light strip along the edge of the scalp is the border with the background.
-        if (border > 0.3 * measured) continue;
-        const double contrast = Median(contrasts);
-        // Dark thin lines have many look-alikes (wrinkles, folds, shadows, aligned hair): a band
-        // darker than the skin must show twice the contrast of a light one.
-        if (std::abs(contrast) < (sign > 0 ? 1.0 : 2.0) * o.min_contrast_L) continue;
-        {
-          std::vector<double> sorted = contrasts;
-          std::sort(sorted.begin(), sorted.end());
-          const double q1 = sorted[sorted.size() / 4], q3 = sorted[3 * sorted.size() / 4];
-          if (std::abs(q3 - q1) > 0.8 * std::abs(contrast)) continue;
-        }
-        // Continuous: along its centreline a band reads at least half of its contrast almost all
-        // the way (a crossing hair is filled in, a glare patch only lightens it), while a chain
-        // through a row of FUE dots or gaps between light hairs drops to the skin between them.
-        const double spacing = std::max(1.0, image.MmToPx(0.1));
-        if (BrokenFraction(clean, centre, fin, fok, sign, contrast, spacing) > o.max_broken_fraction)
-          continue;
-        // Clearly above the texture of the skin beside it (gaps in dense stubble line up into
-        // light streaks as long as a band but barely lighter than their surroundings' spread; rows
-        // of stubble and unremoved long hair into dark ones: a dark band needs 1.5 x the ratio, which
-        // a -3 L* band on dark skin, 5 x its flanks' spread, still passes).
-        if (std::abs(contrast) < (sign > 0 ? 1.0 : 1.5) * o.min_texture_ratio * Median(texture)) continue;
-        // A shadow or a step in the skin: the two sides of a band are at the same level.
-        if (Median(steps) > 0.6 * std::abs(contrast)) continue;
-        const double len = PathLength(centre);
-        const double med_width = Median(widths);
-        // Smooth edges: a band's width changes slowly along it, a row of dots or blotches (whose
-        // gaps a closing may bridge) swells and pinches from station to station.
-        {
-          std::vector<double> dw;
-          for (size_t k = 1; k < widths.size(); ++k) dw.push_back(std::abs(widths[k] - widths[k - 1]));
-          if (Median(dw) > o.max_width_roughness * med_width + image.MmToPx(0.1)) continue;
-        }
-        if (len < image.MmToPx(o.min_length_mm) || len < o.min_length_widths * med_width) continue;
-        // Evidence grows with length: a short faint streak is what aligned gaps between stubble
-        // and rows of touching dots make; a strip scar is long, or clearly lighter, or both.
-        if (std::abs(contrast) * image.PxToMm(len) < o.min_contrast_length) continue;
-        // Gently curved: the chord spans most of the path.
-        if (cv::norm(centre.back() - centre.front()) < 0.6 * len) continue;
-        auto smooth3 = [](std::vector<cv::Point2d>& v) {
-          std::vector<cv::Point2d> s = v;
-          for (size_t k = 1; k + 1 < v.size(); ++k) s[k] = (v[k - 1] + v[k] + v[k + 1]) * (1.0 / 3);
-          v = s;
-        };
-        smooth3(left), smooth3(right);
-        std::vector<cv::Point2d> contour = left;
-        contour.insert(contour.end(), right.rbegin(), right.rend());
-        double area = 0.0;
-        cv::Mat m = FillPolygon(contour, size, scalp, &area);
-        if (area == 0) continue;
-        // Hairless: a strip scar has (almost) no hair of its own, while the skin beside it has its
-        // usual density. Hairs from the sides may lie across the band, so hair pixels are not
-        // counted: hair pieces are, each where most of it lies (its centroid). A lighter patch of
-        // skin has as many as its surroundings.
-        if (!fol.hair_mask.empty()) {
-          const int rd = 2 * static_cast<int>(image.MmToPx(3.0)) + 1;
-          const cv::Rect roi = cv::boundingRect(m) + cv::Size(rd, rd) - cv::Point(rd / 2, rd / 2);
-          const cv::Rect r = roi & cv::Rect(0, 0, size.width, size.height);
-          cv::Mat ring = BinaryDilate(m(r), cv::getStructuringElement(cv::MORPH_ELLIPSE, {rd, rd}));
-          ring &= ~m(r);
-          if (!scalp.empty()) ring &= scalp(r);
-          const double band_px = cv::countNonZero(m(r)), ring_px = cv::countNonZero(ring);
-          cv::Mat comp, stats, cents;
-          const int nc = cv::connectedComponentsWithStats(fol.hair_mask(r), comp, stats, cents, 8, CV_32S);
-          int in = 0, around = 0;
-          for (int i = 1; i < nc; ++i) {
-            const int x = std::clamp(cvRound(cents.at<double>(i, 0)), 0, r.width - 1);
-            const int y = std::clamp(cvRound(cents.at<double>(i, 1)), 0, r.height - 1);
-            in += m(r).at<uchar>(y, x) != 0;
-            around += ring.at<uchar>(y, x) != 0;
+          const double len = PathLength(centre);
+          const double med_width = Median(widths);
+          // Smooth edges: a band's width changes slowly along it, a row of dots or blotches (whose
+          // gaps a closing may bridge) swells and pinches from station to station.
+          {
+            std::vector<double> dw;
+            for (size_t k = 1; k < widths.size(); ++k)
+              dw.push_back(std::abs(widths[k] - widths[k - 1]));
+            if (Median(dw) > o.max_width_roughness * med_width + image.MmToPx(0.1)) continue;
           }
-          const double d_in = in / std::max(1.0, band_px), d_ring = around / std::max(1.0, ring_px);
-          const double min_ring = 10.0 / (100.0 * ppm * ppm);  // 10 hair pieces per cm^2
-          if (ring_px > 0 && d_ring > min_ring && d_in > o.max_hair_fraction * d_ring) continue;
+          if (len < image.MmToPx(o.min_length_mm) || len < o.min_length_widths * med_width)
+            continue;
+          // A glare highlight is a soft light patch: its profile across is bell-shaped (the rise
+          // from a quarter to three quarters of its contrast about 0.38 of its half-maximum width;
+          // a scar's edges, even soft ones, rise in at most 0.3 of its width), and a streak of it
+          // only a few times longer than it is wide (glare streaks measured: 3.1-3.4 widths; bands
+          // with soft edges: 8 widths and more).
+          if (Median(rises) > o.soft_edge_rise * med_width &&
+              len < o.min_soft_length_widths * med_width)
+            continue;
+          // Evidence grows with length: a short faint streak is what aligned gaps between stubble
+          // and rows of touching dots make; a strip scar is long, or clearly lighter, or both.
+          if (std::abs(contrast) * image.PxToMm(len) < o.min_contrast_length) continue;
+          // Gently curved: the chord spans most of the path.
+          if (cv::norm(centre.back() - centre.front()) < 0.6 * len) continue;
+          auto smooth3 = [](std::vector<cv::Point2d>& v) {
+            std::vector<cv::Point2d> s = v;
+            for (size_t k = 1; k + 1 < v.size(); ++k)
+              s[k] = (v[k - 1] + v[k] + v[k + 1]) * (1.0 / 3);
+            v = s;
+          };
+          smooth3(left), smooth3(right);
+          std::vector<cv::Point2d> contour = left;
+          contour.insert(contour.end(), right.rbegin(), right.rend());
+          double area = 0.0;
+          cv::Mat m = FillPolygon(contour, size, scalp, &area);
+          if (area == 0) continue;
+          // Hairless: a strip scar has (almost) no hair of its own, while the skin beside it has
+          // its usual density. Hairs from the sides may lie across the band, so hair pixels are not
+          // counted: hair pieces are, each where most of it lies (its centroid). A lighter patch of
+          // skin has as many as its surroundings.
+          if (!fol.hair_mask.empty()) {
+            const int rd = 2 * static_cast<int>(image.MmToPx(3.0)) + 1;
+            const cv::Rect roi = cv::boundingRect(m) + cv::Size(rd, rd) - cv::Point(rd / 2, rd / 2);
+            const cv::Rect r = roi & cv::Rect(0, 0, size.width, size.height);
+            cv::Mat ring =
+                BinaryDilate(m(r), cv::getStructuringElement(cv::MORPH_ELLIPSE, {rd, rd}));
+            ring &= ~m(r);
+            if (!scalp.empty()) ring &= scalp(r);
+            const double band_px = cv::countNonZero(m(r)), ring_px = cv::countNonZero(ring);
+            cv::Mat comp, stats, cents;
+            const int nc =
+                cv::connectedComponentsWithStats(fol.hair_mask(r), comp, stats, cents, 8, CV_32S);
+            int in = 0, around = 0;
+            for (int i = 1; i < nc; ++i) {
+              const int x = std::clamp(cvRound(cents.at<double>(i, 0)), 0, r.width - 1);
+              const int y = std::clamp(cvRound(cents.at<double>(i, 1)), 0, r.height - 1);
+              in += m(r).at<uchar>(y, x) != 0;
+              around += ring.at<uchar>(y, x) != 0;
+            }
+            const double d_in = in / std::max(1.0, band_px),
+                         d_ring = around / std::max(1.0, ring_px);
+            const double min_ring = 10.0 / (100.0 * ppm * ppm);  // 10 hair pieces per cm^2
+            if (ring_px > 0 && d_ring > min_ring && d_in > o.max_hair_fraction * d_ring) continue;
+          }
+          FutBand b;
+          b.centerline_px = centre;
+          b.length_px = len;
+          b.width_profile_px = profile;
+          b.contour_px = contour;  // left edge, then the right one back
+          b.area_px = area;
+          b.contrast_L = contrast;
+          const double margin = image.MmToPx(1.0);
+          auto near_edge = [&](const cv::Point2d& q) {
+            return q.x < margin || q.y < margin || q.x > size.width - 1 - margin ||
+                   q.y > size.height - 1 - margin;
+          };
+          b.touches_border = near_edge(centre.front()) || near_edge(centre.back());
+          b.confidence = std::clamp(std::abs(contrast) / 6.0, 0.1, 1.0) *
+                         std::clamp(measured / stations, 0.0, 1.0);
+          found->push_back({std::move(b), m, std::abs(contrast) * len});
+          if (si == 0) break;  // the whole was accepted
         }
-        FutBand b;
-        b.centerline_px = centre;
-        b.length_px = len;
-        b.width_profile_px = profile;
-        b.contour_px = contour;  // left edge, then the right one back
-        b.area_px = area;
-        b.contrast_L = contrast;
-        const double margin = image.MmToPx(1.0);
-        auto near_edge = [&](const cv::Point2d& q) {
-          return q.x < margin || q.y < margin || q.x > size.width - 1 - margin || q.y > size.height - 1 - margin;
-        };
-        b.touches_border = near_edge(centre.front()) || near_edge(centre.back());
-        b.confidence = std::clamp(std::abs(contrast) / 6.0, 0.1, 1.0) * std::clamp(measured / stations, 0.0, 1.0);
-        accepted_all.push_back({std::move(b), m, std::abs(contrast) * len});
-        if (si == 0) break;  // the whole was accepted
-      }
+      };
+      // The tests decide on the band as the ridge shows it, followed straight on past its ends for
+      // a few mm; an accepted band is then traced to its ends (below) and measured there, when
+      // the traced band passes the same tests. (Decided on the traced band, the part line of long
+      // hair and faint skin folds, traced on along the gaps between hairs, gain the length that
+      // lets them pass the length and contrast-length tests.)
+      std::vector<Candidate> straight, traced;
+      follow(false, path, st, ok, &straight);
+      if (straight.empty()) continue;
+      follow(true, path, st, ok, &traced);
+      double len_straight = 0, len_traced = 0;
+      for (const Candidate& c : straight) len_straight += c.band.length_px;
+      for (const Candidate& c : traced) len_traced += c.band.length_px;
+      for (Candidate& c : len_traced > len_straight ? traced : straight)
+        accepted_all.push_back(std::move(c));
     }
   }
   // The same band can be found twice (a bright and a dark pass, or a chain along each edge of

@@ -46,6 +46,11 @@ struct FutOptions {
   /// Length / median width, at least: a strip, not a patch. 3 lets through a wide band's stub
   /// (a 4.4 mm band of which 17 mm are in frame); patches and blobs are shorter.
   double min_length_widths = 3.0;
+  /// A band whose edges are soft (median rise from 1/4 to 3/4 of its contrast above
+  /// soft_edge_rise x its width: a bell-shaped profile, like glare) must be at least
+  /// min_soft_length_widths long: a glare streak is a soft patch a few widths long.
+  double soft_edge_rise = 0.25;
+  double min_soft_length_widths = 5.0;
   double profile_step_mm = 1.0;   ///< width profile sample spacing along the centreline
   double min_contrast_L = 1.5;    ///< band vs skin, L* units (median over stations)
   /// |contrast| x length, L* x mm, at least: a 2 L* band must run 60 mm, a 6 L* band 20 mm.
@@ -58,6 +63,16 @@ struct FutOptions {
   /// row of FUE dots or light hairs is broken between them (at least 0.46).
   double max_broken_fraction = 0.3;
   double max_gap_mm = 4.0;        ///< ridge pieces in line across a gap this short are one band
+  /// A band is traced on from each end of its ridge for up to this far (its contrast decides
+  /// where it ends), stepping over stretches of up to max_gap_mm where it cannot be measured.
+  double max_trace_mm = 40.0;
+  double min_trace_radius_mm = 5.0;  ///< the trace turns no tighter than this (a +-1.5 mm wave)
+  double max_trace_turn_deg = 45.0;  ///< nor further than this from the ridge's chord
+  /// Glare on the band (its centre lighter than the skin beside the band by more than
+  /// min_glare_L, and by more than twice the band's contrast) is missing data: the trace steps
+  /// over up to max_glare_gap_mm of it.
+  double min_glare_L = 10.0;
+  double max_glare_gap_mm = 20.0;
   double detect_px_per_mm = 6.0;  ///< detection resolution (measurement is at working scale)
   bool detect_dark = true;        ///< also look for bands darker than the skin (dark skin)
   void Check() const;             ///< throws scarmap::Error naming a bad field
