@@ -32,11 +32,12 @@ bool IsImageName(const fs::path& p) {
 // scarmap's own outputs and truth images are never inputs when a folder is expanded.
 bool IsOwnOutput(const fs::path& p) {
   const std::string n = p.filename().string();
-  for (const char* suffix :
-       {".truth.png", ".mask.png", ".scalp.png", ".overlay.jpg", ".thumb.jpg"}) {
-    const std::string s(suffix);
-    if (n.size() > s.size() && n.compare(n.size() - s.size(), s.size(), s) == 0) return true;
-  }
+  auto ends_with = [&n](const std::string& s) {
+    return n.size() > s.size() && n.compare(n.size() - s.size(), s.size(), s) == 0;
+  };
+  if (ends_with(".truth.png")) return true;
+  for (const char* suffix : kPerImageOutputs)  // .json is never an image name anyway
+    if (ends_with(suffix)) return true;
   return false;
 }
 

@@ -318,7 +318,6 @@ cv::Mat WithinDistance(const cv::Mat& mask, double distance_px) {
   // The runs of the mask, row by row; an output row is the union of every run within reach rows,
   // each widened by the half width at its row distance (counted on a difference array).
   std::vector<std::vector<std::pair<int, int>>> runs(h);
-  std::vector<int> rows_with_runs(h + 1, 0);  // prefix count
   for (int y = 0; y < h; ++y) {
     const uchar* m = mask.ptr<uchar>(y);
     for (int x = 0; x < w;) {
@@ -337,7 +336,6 @@ cv::Mat WithinDistance(const cv::Mat& mask, double distance_px) {
       runs[y].emplace_back(a, x);
       ++x;
     }
-    rows_with_runs[y + 1] = rows_with_runs[y] + !runs[y].empty();
   }
   // The rows that hold runs, in order: an output row visits only those within reach (a small
   // scar's few rows, not the 2 x reach + 1 rows around it).
@@ -350,8 +348,8 @@ cv::Mat WithinDistance(const cv::Mat& mask, double distance_px) {
   size_t first = 0;  // the first of run_rows within reach of the output row
   for (int y = 0; y < h; ++y) {
     const int y0 = std::max(0, y - reach), y1 = std::min(h - 1, y + reach);
-    if (rows_with_runs[y1 + 1] == rows_with_runs[y0]) continue;
-    while (run_rows[first] < y0) ++first;
+    while (first < run_rows.size() && run_rows[first] < y0) ++first;
+    if (first == run_rows.size() || run_rows[first] > y1) continue;  // no run within reach
     // The runs within reach, widened, merged into the output row's spans.
     spans.clear();
     for (size_t k = first; k < run_rows.size() && run_rows[k] <= y1; ++k) {
